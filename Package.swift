@@ -17,16 +17,18 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
-        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
+        // The system libz (zlib1g-dev). compress-nio's inflate cannot tell a finished
+        // stream from a truncated one, and message decompression must be exact and bounded.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         // The bytes on the wire: protobuf-wire Codable coder, frames, status codes, compression.
         .target(
             name: "BizingWire",
             dependencies: [
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "CompressNIO", package: "compress-nio"),
+                "CZlib",
             ],
             swiftSettings: strictSettings
         ),
