@@ -1,4 +1,4 @@
-public import NIOCore
+import NIOCore
 
 extension Frame {
     /// A frame whose payload is a control message encoded as protobuf.
