@@ -47,7 +47,7 @@ let package = Package(
                 .product(name: "NIOTestUtils", package: "swift-nio"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
-            resources: [.copy("Conformance")],
+            exclude: ["Conformance"],
             swiftSettings: strictSettings
         ),
     ],
