@@ -9,19 +9,23 @@ struct WireTimestamp: Equatable {
     /// The range the protobuf spec allows: 0001-01-01 ... 9999-12-31.
     static let validSeconds: ClosedRange<Int64> = -62_135_596_800...253_402_300_799
 
-    /// Rounds to the nearest nanosecond (a `Date` holds about 0.1 µs of precision today).
+    /// Rounds to the nearest microsecond. A `Date` is a `Double` of seconds
+    /// since 2001, about 0.1-0.2 µs precise today, so nanoseconds would be
+    /// noise: `1_700_000_000.123` would go out as 122999907 ns. Whole
+    /// microseconds make every millisecond or microsecond instant between
+    /// about 1865 and 2137 round-trip exactly.
     init?(_ date: Date) {
         let t = date.timeIntervalSince1970
         guard t.isFinite, t >= Double(Self.validSeconds.lowerBound), t < Double(Self.validSeconds.upperBound) + 1
         else { return nil }
         var seconds = t.rounded(.down)
-        var nanos = ((t - seconds) * 1e9).rounded()
-        if nanos >= 1e9 {
+        var micros = ((t - seconds) * 1e6).rounded()
+        if micros >= 1e6 {
             seconds += 1
-            nanos -= 1e9
+            micros -= 1e6
         }
         self.seconds = Int64(seconds)
-        self.nanos = Int32(nanos)
+        self.nanos = Int32(micros) * 1000
     }
 
     init(seconds: Int64, nanos: Int32) {
