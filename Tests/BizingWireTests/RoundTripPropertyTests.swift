@@ -61,7 +61,7 @@ private func edgeInt<T: FixedWidthInteger & Sendable>(_: T.Type) -> Generator<T,
     Generator { rng in
         switch UInt8.random(in: 0..<5, using: &rng) {
         case 0:
-            let edges: [T] = [.min, .max, 0, 1, .min &+ 1, .max &- 1, T(truncatingIfNeeded: -1), 127, 128, 16_383, 16_384]
+            let edges: [T] = [.min, .max, 0, 1, .min &+ 1, .max &- 1] + [-1, 127, 128, 16_383, 16_384].map { T(truncatingIfNeeded: $0) }
             return edges.randomElement(using: &rng)!
         case 1:
             return T(truncatingIfNeeded: Int.random(in: -300...300, using: &rng))
