@@ -112,11 +112,29 @@ final class WireDecoderCore: Decoder {
         error(.wrongWireType, offset: entry.tagOffset, field: entry.number, "expected \(expected.name), found \(entry.wireType.name)")
     }
 
+    /// Adds the path of the enclosing messages to an error from `WireReader`,
+    /// which knows offsets and field numbers but not where it is in the tree.
+    /// Errors that already carry a path are returned as they are.
+    func located(_ error: WireFormatError, under path: [Int]? = nil) -> WireFormatError {
+        guard error.fieldPath.isEmpty else { return error }
+        return WireFormatError(
+            code: error.code, offset: error.offset, fieldNumber: error.fieldNumber,
+            fieldPath: (path ?? fieldPath) + (error.fieldNumber.map { [$0] } ?? []), detail: error.detail)
+    }
+
     // MARK: Scanning
 
     /// Appends an entry per field in `range`; returns whether the numbers were
     /// non-decreasing, which lets lookups binary-search.
     func scan(_ range: Range<Int>, segmentStart: Int, sorted: Bool) throws(WireFormatError) -> Bool {
+        do {
+            return try scanFields(range, segmentStart: segmentStart, sorted: sorted)
+        } catch {
+            throw located(error)
+        }
+    }
+
+    private func scanFields(_ range: Range<Int>, segmentStart: Int, sorted: Bool) throws(WireFormatError) -> Bool {
         var sorted = sorted
         var previous = entries.count > segmentStart ? entries[entries.count - 1].number : 0
         var position = range.lowerBound
@@ -147,7 +165,7 @@ final class WireDecoderCore: Decoder {
             case .startGroup:
                 valueStart = position
                 let depthLeft = maxDepth - fieldPath.count
-                try reader.skipValue(.startGroup, fieldNumber: number, &position, end: end, depthLeft: depthLeft)
+                try reader.skipValue(.startGroup, fieldNumber: number, tagOffset: tagOffset, &position, end: end, depthLeft: depthLeft)
             case .endGroup:
                 throw error(.unmatchedEndGroup, offset: tagOffset, field: number, "end group without a start")
             }
@@ -210,19 +228,25 @@ final class WireDecoderCore: Decoder {
             let entry = entries[index]
             guard entry.wireType == .lengthDelimited else { throw wrongWireType(entry, expected: .lengthDelimited) }
             var position = entry.payloadStart
-            while position < entry.valueEnd {
-                let tagOffset = position
-                let (number, wireType) = try reader.readTag(&position, end: entry.valueEnd)
-                switch (number, wireType) {
-                case (1, .varint):
-                    timestamp.seconds = Int64(bitPattern: try reader.readVarint(&position, end: entry.valueEnd, field: 1))
-                case (2, .varint):
-                    timestamp.nanos = Int32(truncatingIfNeeded: try reader.readVarint(&position, end: entry.valueEnd, field: 2))
-                case (1, _), (2, _):
-                    throw error(.wrongWireType, offset: tagOffset, field: entry.number, "timestamp field \(number) must be a varint")
-                default:
-                    try reader.skipValue(wireType, fieldNumber: number, &position, end: entry.valueEnd, depthLeft: maxDepth - fieldPath.count)
+            do throws(WireFormatError) {
+                while position < entry.valueEnd {
+                    let tagOffset = position
+                    let (number, wireType) = try reader.readTag(&position, end: entry.valueEnd)
+                    switch (number, wireType) {
+                    case (1, .varint):
+                        timestamp.seconds = Int64(bitPattern: try reader.readVarint(&position, end: entry.valueEnd, field: 1))
+                    case (2, .varint):
+                        timestamp.nanos = Int32(truncatingIfNeeded: try reader.readVarint(&position, end: entry.valueEnd, field: 2))
+                    case (1, _), (2, _):
+                        throw error(.wrongWireType, offset: tagOffset, field: entry.number, "timestamp field \(number) must be a varint")
+                    default:
+                        try reader.skipValue(
+                            wireType, fieldNumber: number, tagOffset: tagOffset, &position, end: entry.valueEnd,
+                            depthLeft: maxDepth - fieldPath.count)
+                    }
                 }
+            } catch {
+                throw located(error, under: fieldPath + [entry.number])
             }
             guard (0..<1_000_000_000).contains(timestamp.nanos) else {
                 throw error(.valueOutOfRange, offset: entry.tagOffset, field: entry.number, "timestamp nanos \(timestamp.nanos) outside 0...999999999")
@@ -281,7 +305,12 @@ final class WireDecoderCore: Decoder {
             // scanned into one segment, later ones winning.
             for index in fields.indices(in: self) {
                 let entry = entries[index]
-                guard entry.wireType == .lengthDelimited else { throw wrongWireType(entry, expected: .lengthDelimited) }
+                guard entry.wireType == .lengthDelimited else {
+                    // `decodeField` has already put this field on the path.
+                    throw WireFormatError(
+                        code: .wrongWireType, offset: entry.tagOffset, fieldNumber: entry.number, fieldPath: fieldPath,
+                        detail: "expected \(WireType.lengthDelimited.name), found \(entry.wireType.name)")
+                }
                 sorted = try scan(entry.payloadStart..<entry.valueEnd, segmentStart: segmentStart, sorted: sorted)
             }
         }

@@ -159,7 +159,11 @@ struct WireUnkeyedDecodingContainer: UnkeyedDecodingContainer {
 
     private mutating func decodePackable<S: WireScalar>(_ type: S.Type) throws -> S {
         if packedPosition < packedEnd {
-            return try S.readValue(decoder.reader, &packedPosition, end: packedEnd, hint: hint, field: fields.number)
+            do {
+                return try S.readValue(decoder.reader, &packedPosition, end: packedEnd, hint: hint, field: fields.number)
+            } catch {
+                throw decoder.located(error)
+            }
         }
         guard currentIndex < indices.count else { throw endOfList() }
         let index = indices[currentIndex]

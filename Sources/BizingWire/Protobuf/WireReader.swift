@@ -88,9 +88,10 @@ struct WireReader {
     }
 
     /// Skips one value of the given wire type; groups are skipped to their end
-    /// tag, with `depthLeft` bounding how deeply they may nest.
+    /// tag, with `depthLeft` bounding how deeply they may nest. `tagOffset` is
+    /// where the value's tag starts, for errors about the tag itself.
     func skipValue(
-        _ wireType: WireType, fieldNumber: Int, _ position: inout Int, end: Int, depthLeft: Int
+        _ wireType: WireType, fieldNumber: Int, tagOffset: Int, _ position: inout Int, end: Int, depthLeft: Int
     ) throws(WireFormatError) {
         switch wireType {
         case .varint: _ = try readVarint(&position, end: end, field: fieldNumber)
@@ -99,23 +100,23 @@ struct WireReader {
         case .lengthDelimited: _ = try readLengthDelimited(&position, end: end, field: fieldNumber)
         case .startGroup:
             guard depthLeft > 0 else {
-                throw WireFormatError(code: .nestingTooDeep, offset: position, fieldNumber: fieldNumber, detail: "groups nest too deeply")
+                throw WireFormatError(code: .nestingTooDeep, offset: tagOffset, fieldNumber: fieldNumber, detail: "groups nest too deeply")
             }
             while true {
-                let tagOffset = position
+                let innerTagOffset = position
                 let (number, type) = try readTag(&position, end: end)
                 if type == .endGroup {
                     guard number == fieldNumber else {
                         throw WireFormatError(
-                            code: .unmatchedEndGroup, offset: tagOffset, fieldNumber: number,
+                            code: .unmatchedEndGroup, offset: innerTagOffset, fieldNumber: number,
                             detail: "group \(fieldNumber) closed by end tag \(number)")
                     }
                     return
                 }
-                try skipValue(type, fieldNumber: number, &position, end: end, depthLeft: depthLeft - 1)
+                try skipValue(type, fieldNumber: number, tagOffset: innerTagOffset, &position, end: end, depthLeft: depthLeft - 1)
             }
         case .endGroup:
-            throw WireFormatError(code: .unmatchedEndGroup, offset: position, fieldNumber: fieldNumber, detail: "end group without a start")
+            throw WireFormatError(code: .unmatchedEndGroup, offset: tagOffset, fieldNumber: fieldNumber, detail: "end group without a start")
         }
     }
 

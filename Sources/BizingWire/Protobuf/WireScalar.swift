@@ -48,7 +48,8 @@ private func readSigned32(
 ) throws(WireFormatError) -> Int32 {
     switch hint {
     case .varint: Int32(truncatingIfNeeded: try reader.readVarint(&position, end: end, field: field))
-    case .zigZag: Int32(truncatingIfNeeded: zigZagDecode(try reader.readVarint(&position, end: end, field: field)))
+    // Like the reference runtimes: the low 32 bits first, then the zigzag.
+    case .zigZag: Int32(truncatingIfNeeded: zigZagDecode(UInt64(UInt32(truncatingIfNeeded: try reader.readVarint(&position, end: end, field: field)))))
     case .fixed: Int32(bitPattern: try reader.readFixed32(&position, end: end, field: field))
     }
 }

@@ -120,8 +120,12 @@ extension WireScalar {
                 result.append(try decoder.readScalar(Self.self, at: index, hint: hint))
             } else if isPackable && entry.wireType == .lengthDelimited {
                 var position = entry.payloadStart
-                while position < entry.valueEnd {
-                    result.append(try readValue(decoder.reader, &position, end: entry.valueEnd, hint: hint, field: entry.number))
+                do {
+                    while position < entry.valueEnd {
+                        result.append(try readValue(decoder.reader, &position, end: entry.valueEnd, hint: hint, field: entry.number))
+                    }
+                } catch {
+                    throw decoder.located(error)
                 }
             } else {
                 throw decoder.wrongWireType(entry, expected: expected)
@@ -179,11 +183,23 @@ extension WireMapEntry: Decodable where Key: Decodable, Value: Decodable {
 }
 
 /// Maps are written sorted by key so the same map always gives the same bytes.
-extension Dictionary: WireSpecialEncodable where Key: Encodable & Comparable, Value: Encodable {
+/// (`bool` keys, which Swift does not order, go false before true.)
+extension Dictionary: WireSpecialEncodable where Key: Encodable, Value: Encodable {
     func wireEncode(to encoder: WireEncoderCore, field: Int, explicit: Bool, hint: ProtobufIntegerEncoding) throws {
-        for key in keys.sorted() {
+        for key in Self.wireOrder(Array(keys)) {
             try encoder.encodeField(WireMapEntry(key: key, value: self[key]!), field: field, explicit: true, hint: .varint)
         }
+    }
+
+    private static func wireOrder(_ keys: [Key]) -> [Key] {
+        if let comparable = Key.self as? any Comparable.Type { return sorted(keys, as: comparable) }
+        if Key.self == Bool.self { return unsafeBitCast(unsafeBitCast(keys, to: [Bool].self).sorted { !$0 && $1 }, to: [Key].self) }
+        return keys
+    }
+
+    // `C` is `Key`, opened from its existential: the bit casts only restore the static type.
+    private static func sorted<C: Comparable>(_ keys: [Key], as: C.Type) -> [Key] {
+        unsafeBitCast(unsafeBitCast(keys, to: [C].self).sorted(), to: [Key].self)
     }
 }
 
