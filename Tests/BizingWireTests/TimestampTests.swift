@@ -9,7 +9,7 @@ import Foundation
     }
 
     @Test func millisecondAndMicrosecondInstantsRoundTripExactly() throws {
-        var rng = SplitMix64(seed: 7)
+        var rng = WireTestRandom(seed: 7)
         for _ in 0..<5000 {
             // Whole microseconds between 1900 and 2100, as a Double would hold them.
             let micros = Int64(bitPattern: rng.next() % 6_311_433_600_000_000) - 2_208_988_800_000_000

@@ -26,26 +26,17 @@ public enum MessageCompression {
 
     /// Compresses `input` into a new buffer.
     public static func compress(_ input: ByteBuffer, level: Int32 = 6, allocator: ByteBufferAllocator = ByteBufferAllocator()) throws(RPCStatus) -> ByteBuffer {
-        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
-        stream.initialize(to: z_stream())
-        defer {
-            deflateEnd(stream)
-            stream.deinitialize(count: 1)
-            stream.deallocate()
-        }
-        guard czlib_deflate_init(stream, level) == Z_OK else {
-            throw RPCStatus(.internal, "zlib could not start compressing")
-        }
-        var output = allocator.buffer(capacity: Int(deflateBound(stream, UInt(input.readableBytes))) + 16)
+        let stream = try ZStream(start: { czlib_deflate_init($0, level) }, end: { deflateEnd($0) })
+        var output = allocator.buffer(capacity: Int(deflateBound(stream.state, UInt(input.readableBytes))) + 16)
         var status: Int32 = Z_OK
         input.withUnsafeReadableBytes { source in
-            stream.pointee.next_in = UnsafeMutablePointer(mutating: source.baseAddress?.assumingMemoryBound(to: Bytef.self))
-            stream.pointee.avail_in = uInt(source.count)
+            stream.state.pointee.next_in = UnsafeMutablePointer(mutating: source.baseAddress?.assumingMemoryBound(to: Bytef.self))
+            stream.state.pointee.avail_in = uInt(source.count)
             output.writeWithUnsafeMutableBytes(minimumWritableBytes: 0) { target in
-                stream.pointee.next_out = target.baseAddress?.assumingMemoryBound(to: Bytef.self)
-                stream.pointee.avail_out = uInt(target.count)
-                status = deflate(stream, Z_FINISH)
-                return target.count - Int(stream.pointee.avail_out)
+                stream.state.pointee.next_out = target.baseAddress?.assumingMemoryBound(to: Bytef.self)
+                stream.state.pointee.avail_out = uInt(target.count)
+                status = deflate(stream.state, Z_FINISH)
+                return target.count - Int(stream.state.pointee.avail_out)
             }
         }
         guard status == Z_STREAM_END else {
@@ -62,20 +53,11 @@ public enum MessageCompression {
         _ input: ByteBuffer, limits: Limits = Limits(), allocator: ByteBufferAllocator = ByteBufferAllocator()
     ) throws(RPCStatus) -> ByteBuffer {
         let cap = limits.cap(forCompressedSize: input.readableBytes)
-        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
-        stream.initialize(to: z_stream())
-        defer {
-            inflateEnd(stream)
-            stream.deinitialize(count: 1)
-            stream.deallocate()
-        }
-        guard czlib_inflate_init(stream) == Z_OK else {
-            throw RPCStatus(.internal, "zlib could not start decompressing")
-        }
+        let stream = try ZStream(start: czlib_inflate_init, end: { inflateEnd($0) })
         var output = allocator.buffer(capacity: min(cap, max(4096, input.readableBytes * 4)))
         let result: Result<Void, RPCStatus> = input.withUnsafeReadableBytes { source in
-            stream.pointee.next_in = UnsafeMutablePointer(mutating: source.baseAddress?.assumingMemoryBound(to: Bytef.self))
-            stream.pointee.avail_in = uInt(source.count)
+            stream.state.pointee.next_in = UnsafeMutablePointer(mutating: source.baseAddress?.assumingMemoryBound(to: Bytef.self))
+            stream.state.pointee.avail_in = uInt(source.count)
             while true {
                 // Offer at most one byte past the cap, so overrunning it is seen
                 // without ever holding more than cap + 1 bytes.
@@ -89,23 +71,23 @@ public enum MessageCompression {
                 var status: Int32 = Z_OK
                 output.writeWithUnsafeMutableBytes(minimumWritableBytes: 0) { target in
                     let offered = min(target.count, room)
-                    stream.pointee.next_out = target.baseAddress?.assumingMemoryBound(to: Bytef.self)
-                    stream.pointee.avail_out = uInt(offered)
-                    status = inflate(stream, Z_NO_FLUSH)
-                    return offered - Int(stream.pointee.avail_out)
+                    stream.state.pointee.next_out = target.baseAddress?.assumingMemoryBound(to: Bytef.self)
+                    stream.state.pointee.avail_out = uInt(offered)
+                    status = inflate(stream.state, Z_NO_FLUSH)
+                    return offered - Int(stream.state.pointee.avail_out)
                 }
                 switch status {
                 case Z_STREAM_END:
                     if output.readableBytes > cap {
                         return .failure(RPCStatus(.resourceExhausted, "compressed message inflates past \(cap) bytes"))
                     }
-                    if stream.pointee.avail_in != 0 {
+                    if stream.state.pointee.avail_in != 0 {
                         return .failure(RPCStatus(.internal, "compressed message has trailing bytes"))
                     }
                     return .success(())
                 case Z_OK:
                     continue
-                case Z_BUF_ERROR where stream.pointee.avail_in == 0:
+                case Z_BUF_ERROR where stream.state.pointee.avail_in == 0:
                     return .failure(RPCStatus(.internal, "compressed message is truncated"))
                 case Z_BUF_ERROR:
                     continue  // needs more output room; the loop grows it
@@ -116,5 +98,31 @@ public enum MessageCompression {
         }
         try result.get()
         return output
+    }
+}
+
+/// A z_stream at a fixed address (zlib keeps pointers into it), ended and
+/// freed with its owner.
+private final class ZStream {
+    let state: UnsafeMutablePointer<z_stream>
+    private let end: (UnsafeMutablePointer<z_stream>) -> Int32
+
+    init(
+        start: (UnsafeMutablePointer<z_stream>) -> Int32, end: @escaping (UnsafeMutablePointer<z_stream>) -> Int32
+    ) throws(RPCStatus) {
+        state = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+        state.initialize(to: z_stream())
+        self.end = end
+        // Fully initialized, so a throw here still runs deinit (and zlib's
+        // end on a stream that never started is a harmless no-op).
+        guard start(state) == Z_OK else {
+            throw RPCStatus(.internal, "zlib could not start")
+        }
+    }
+
+    deinit {
+        _ = end(state)
+        state.deinitialize(count: 1)
+        state.deallocate()
     }
 }
