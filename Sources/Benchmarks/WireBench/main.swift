@@ -16,11 +16,12 @@ import Darwin
 // MARK: - Options
 
 struct Options {
-    /// Seconds of timed work per repetition (when `iterations` is nil).
-    var seconds = 0.3
-    /// Fixed iteration count per repetition (for profilers); overrides `seconds`.
+    /// Seconds of timed work per round and case (when `iterations` is nil).
+    var seconds = 0.2
+    /// Fixed iteration count per round and case (for profilers); overrides `seconds`.
     var iterations: Int? = nil
-    var repetitions = 5
+    /// Rounds; each times every selected case once.
+    var repetitions = 7
     /// Case names (or prefixes like `ours`, `floor.`) to run; all when empty.
     var only: [String] = []
     var warmup = true
@@ -29,8 +30,8 @@ struct Options {
 
     static let usage = """
         usage: bizing-wire-bench [--time SECONDS] [--reps N] [--iterations N] [--only NAME,...] [--clock cpu|wall] [--no-warmup]
-          --time SECONDS   timed work per repetition and case (default 0.3)
-          --reps N         repetitions per case; best and median are reported (default 5)
+          --time SECONDS   timed work per round and case (default 0.2)
+          --reps N         rounds, each timing every case once; best and median are reported (default 7)
           --iterations N   fixed iterations per repetition instead of --time (for callgrind/perf)
           --only NAMES     comma-separated cases or prefixes: ours, json, floor,
                            ours.roundtrip, ours.encode, ours.decode, floor.encode, ...
@@ -105,48 +106,47 @@ extension Duration {
     }
 }
 
-/// Times `body(n)` (which runs `n` iterations): a warm-up, a calibration to
-/// `options.seconds` per repetition, then `options.repetitions` timed runs.
-func measure(_ options: Options, _ body: (Int) -> Void) -> Stats {
-    let clock = ContinuousClock()
-    func threadCPUTime() -> Double {
-        var now = timespec()
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now)
-        return Double(now.tv_sec) * 1e9 + Double(now.tv_nsec)
-    }
-    func run(_ n: Int) -> Double {
-        if options.clock == "cpu" {
-            let start = threadCPUTime()
-            body(n)
-            return threadCPUTime() - start
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    return sorted.count % 2 == 1
+        ? sorted[sorted.count / 2]
+        : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+}
+
+/// Times `body(n)` (which runs `n` iterations) with the chosen clock; returns nanoseconds.
+func time(_ options: Options, _ n: Int, _ body: (Int) -> Void) -> Double {
+    if options.clock == "cpu" {
+        func threadCPUTime() -> Double {
+            var now = timespec()
+            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now)
+            return Double(now.tv_sec) * 1e9 + Double(now.tv_nsec)
         }
-        let start = clock.now
+        let start = threadCPUTime()
         body(n)
-        return start.duration(to: clock.now).nanoseconds
+        return threadCPUTime() - start
     }
-    let iterations: Int
+    let clock = ContinuousClock()
+    let start = clock.now
+    body(n)
+    return start.duration(to: clock.now).nanoseconds
+}
+
+/// Warms `body` up (~0.1 s, growing the batch) and returns the iteration count
+/// that takes about `options.seconds`, or `options.iterations` when fixed.
+func calibrate(_ options: Options, _ body: (Int) -> Void) -> Int {
     if let fixed = options.iterations {
-        if options.warmup { _ = run(max(1, fixed / 10)) }
-        iterations = fixed
-    } else {
-        // Warm up for ~0.1 s, growing the batch; the last batch calibrates.
-        var n = 16
-        var elapsed = run(n)
-        var warm = elapsed
-        while warm < (options.warmup ? 1e8 : 1e7) {
-            n = min(n * 2, 1 << 26)
-            elapsed = run(n)
-            warm += elapsed
-        }
-        let perIteration = elapsed / Double(n)
-        iterations = max(1, Int(options.seconds * 1e9 / perIteration))
+        if options.warmup { _ = time(options, max(1, fixed / 10), body) }
+        return fixed
     }
-    var samples: [Double] = []
-    for _ in 0..<options.repetitions {
-        samples.append(run(iterations) / Double(iterations))
+    var n = 16
+    var elapsed = time(options, n, body)
+    var warm = elapsed
+    while warm < (options.warmup ? 1e8 : 1e7) {
+        n = min(n * 2, 1 << 26)
+        elapsed = time(options, n, body)
+        warm += elapsed
     }
-    samples.sort()
-    return Stats(best: samples[0], median: samples[samples.count / 2], iterations: iterations)
+    return max(1, Int(options.seconds * 1e9 / (elapsed / Double(n))))
 }
 
 // MARK: - Setup and correctness checks
@@ -243,14 +243,32 @@ let cases: [Case] = [
 print("wire bench: Booking (23 top-level fields, 3 participants, 3 money, 6 timestamps, 4 tags)")
 print("  protobuf: \(ourBytes.count) bytes; JSON: \(jsonBytes.count) bytes; floor bytes identical to ours: yes")
 if let fixed = options.iterations {
-    print("  \(options.repetitions) repetition(s) of \(fixed) iterations per case")
+    print("  \(options.repetitions) round(s) of \(fixed) iterations per case")
 } else {
-    print("  \(options.repetitions) repetitions of ~\(options.seconds) s per case; best and median ns per operation")
+    print("  \(options.repetitions) rounds of ~\(options.seconds) s per case; best and median ns per operation")
 }
 print("  clock: " + (options.clock == "cpu" ? "thread CPU time (clock_gettime CLOCK_THREAD_CPUTIME_ID)" : "wall (ContinuousClock)"))
 print("")
 
+// Every case is calibrated first; then the repetitions run in rounds, each
+// round timing every case once, so a burst of load from other processes hits
+// all contenders alike and the ratios can be taken within a round.
+let selected = cases.filter { options.selects($0.name) }
+var iterations: [String: Int] = [:]
+for benchCase in selected { iterations[benchCase.name] = calibrate(options, benchCase.body) }
+var samples: [String: [Double]] = [:]
+for _ in 0..<options.repetitions {
+    for benchCase in selected {
+        let n = iterations[benchCase.name]!
+        samples[benchCase.name, default: []].append(time(options, n, benchCase.body) / Double(n))
+    }
+}
 var results: [String: Stats] = [:]
+for benchCase in selected {
+    let values = samples[benchCase.name]!
+    results[benchCase.name] = Stats(best: values.min()!, median: median(values), iterations: iterations[benchCase.name]!)
+}
+
 let nameWidth = 18
 func pad(_ s: String, _ width: Int, right: Bool = false) -> String {
     let padding = String(repeating: " ", count: max(0, width - s.count))
@@ -258,33 +276,42 @@ func pad(_ s: String, _ width: Int, right: Bool = false) -> String {
 }
 func ns(_ value: Double) -> String { String(format: "%.0f", value) }
 
-print(pad("case", nameWidth) + pad("best ns", 12, right: true) + pad("median ns", 12, right: true) + pad("iterations", 12, right: true) + pad("bytes", 8, right: true))
-for benchCase in cases where options.selects(benchCase.name) {
-    let stats = measure(options, benchCase.body)
-    results[benchCase.name] = stats
+print(pad("case", nameWidth) + pad("best ns", 12, right: true) + pad("median ns", 12, right: true)
+      + pad("iterations", 12, right: true) + pad("bytes", 8, right: true))
+for benchCase in selected {
+    let stats = results[benchCase.name]!
     let size = benchCase.name.hasPrefix("json") ? jsonBytes.count : ourBytes.count
     print(pad(benchCase.name, nameWidth) + pad(ns(stats.best), 12, right: true) + pad(ns(stats.median), 12, right: true)
           + pad(String(stats.iterations), 12, right: true) + pad(String(size), 8, right: true))
 }
 
-if let ours = results["ours.roundtrip"] {
-    print("")
-    print("targets (round trip, median; best in parentheses):")
-    if let json = results["json.roundtrip"] {
-        let ratio = json.median / ours.median
-        print(String(format: "  JSON / ours  = %5.2fx (%5.2fx)   target >= 5x   ", ratio, json.best / ours.best)
-              + (ratio >= 5 ? "PASS" : "FAIL"))
-    }
-    if let floor = results["floor.roundtrip"] {
-        let ratio = ours.median / floor.median
-        print(String(format: "  ours / floor = %5.2fx (%5.2fx)   target <= 3x   ", ratio, ours.best / floor.best)
-              + (ratio <= 3 ? "PASS" : "FAIL"))
-    }
+/// The median over rounds of `numerator / denominator` timed in the same
+/// round, and the ratio of the two best times.
+@MainActor
+func ratio(_ numerator: String, _ denominator: String) -> (paired: Double, best: Double)? {
+    guard let top = samples[numerator], let bottom = samples[denominator],
+          let topStats = results[numerator], let bottomStats = results[denominator] else { return nil }
+    return (median(zip(top, bottom).map { $0 / $1 }), topStats.best / bottomStats.best)
 }
-if let oursEncode = results["ours.encode"], let floorEncode = results["floor.encode"] {
-    print(String(format: "  encode only: ours / floor = %.2fx", oursEncode.median / floorEncode.median))
-}
-if let oursDecode = results["ours.decode"], let floorDecode = results["floor.decode"] {
-    print(String(format: "  decode only: ours / floor = %.2fx", oursDecode.median / floorDecode.median))
+
+let ratioLines: [(String, String, String, String, (Double) -> Bool)] = [
+    ("round trip   JSON / ours ", "json.roundtrip", "ours.roundtrip", ">= 5x", { $0 >= 5 }),
+    ("round trip   ours / floor", "ours.roundtrip", "floor.roundtrip", "<= 3x", { $0 <= 3 }),
+    ("encode only  ours / floor", "ours.encode", "floor.encode", "", { _ in true }),
+    ("decode only  ours / floor", "ours.decode", "floor.decode", "", { _ in true }),
+    ("encode only  JSON / ours ", "json.encode", "ours.encode", "", { _ in true }),
+    ("decode only  JSON / ours ", "json.decode", "ours.decode", "", { _ in true }),
+]
+var printedHeader = false
+for (label, numerator, denominator, target, meets) in ratioLines {
+    guard let r = ratio(numerator, denominator) else { continue }
+    if !printedHeader {
+        print("")
+        print("ratios: median over rounds of the same-round ratio (ratio of the best times in parentheses)")
+        printedHeader = true
+    }
+    var text = "  " + label + String(format: " = %5.2fx (%5.2fx)", r.paired, r.best)
+    if !target.isEmpty { text += "   target " + target + "   " + (meets(r.paired) ? "PASS" : "FAIL") }
+    print(text)
 }
 exit(0)
