@@ -24,10 +24,10 @@ public struct ProtobufDecoder: Sendable {
         guard bytes.count < Int(Int32.max) else {
             throw WireFormatError(code: .messageTooLarge, offset: 0, fieldNumber: nil, detail: "\(bytes.count) bytes")
         }
-        if T.self is any WireSpecialDecodable.Type || T.self is any ProtobufEnum.Type {
+        let core = WireDecoderCore(bytes: bytes, maxDepth: maxDepth)
+        guard case .other = core.types.decodeKind(of: T.self) else {
             throw WireFormatError(code: .unsupportedType, offset: 0, fieldNumber: nil, detail: "a top-level message must be a message type, not \(T.self)")
         }
-        let core = WireDecoderCore(bytes: bytes, maxDepth: maxDepth)
         return try T(from: core)
     }
 
@@ -88,10 +88,13 @@ final class WireDecoderCore: Decoder {
     }
 
     let reader: WireReader
+    let types = WireTypeCache.current
     let maxDepth: Int
-    var entries: [FieldEntry] = []
-    var fieldPath: [Int] = []
-    var current: Current
+    // Confined to one decode call on one thread; unchecked exclusivity saves
+    // a runtime check on every field lookup.
+    @exclusivity(unchecked) var entries: [FieldEntry] = []
+    @exclusivity(unchecked) var fieldPath: [Int] = []
+    @exclusivity(unchecked) var current: Current
 
     init(bytes: UnsafeRawBufferPointer, maxDepth: Int) {
         reader = WireReader(base: bytes)
@@ -257,11 +260,15 @@ final class WireDecoderCore: Decoder {
 
     /// Decodes one field's value: the common entry point for keyed, unkeyed and map values.
     func decodeField<T: Decodable>(_ type: T.Type, _ fields: FieldOccurrences, hint: ProtobufIntegerEncoding) throws -> T {
-        if let special = T.self as? any WireSpecialDecodable.Type {
+        switch types.decodeKind(of: T.self) {
+        case .scalar(let scalar):
+            return try decodeSpecial(scalar, as: T.self, fields, hint: hint)
+        case .special(let special):
             return try decodeSpecial(special, as: T.self, fields, hint: hint)
-        }
-        if let enumType = T.self as? any ProtobufEnum.Type {
+        case .protobufEnum(let enumType):
             return try decodeEnum(enumType, as: T.self, fields)
+        case .other:
+            break
         }
         // A nested message, or a custom type that picks its own container.
         guard fieldPath.count < maxDepth else {

@@ -48,11 +48,14 @@ final class WireEncoderCore: Encoder {
     }
 
     let writer = WireWriter()
+    let types = WireTypeCache.current
     let maxDepth: Int
-    var pending = Pending.topLevel
-    var fieldPath: [Int] = []
+    // The encoder is confined to one encode call on one thread; unchecked
+    // exclusivity saves a runtime check on every field.
+    @exclusivity(unchecked) var pending = Pending.topLevel
+    @exclusivity(unchecked) var fieldPath: [Int] = []
     /// Errors from non-throwing `Encoder` requirements, thrown at the end.
-    var deferredError: (any Error)?
+    @exclusivity(unchecked) var deferredError: (any Error)?
 
     init(maxDepth: Int) {
         self.maxDepth = maxDepth
@@ -67,7 +70,7 @@ final class WireEncoderCore: Encoder {
     }
 
     func encodeTopLevel<T: Encodable>(_ value: T) throws {
-        if value is any WireSpecialEncodable || value is any ProtobufEnum {
+        guard case .other = types.encodeKind(of: T.self) else {
             throw error(.unsupportedType, field: nil, "a top-level message must be a message type, not \(T.self)")
         }
         pending = .topLevel
@@ -77,17 +80,22 @@ final class WireEncoderCore: Encoder {
 
     /// Writes one field: the common entry point for keyed, unkeyed and map values.
     func encodeField<T: Encodable>(_ value: T, field: Int, explicit: Bool, hint: ProtobufIntegerEncoding) throws {
-        if let special = value as? any WireSpecialEncodable {
-            try special.wireEncode(to: self, field: field, explicit: explicit, hint: hint)
+        switch types.encodeKind(of: T.self) {
+        case .scalar(let scalar):
+            try encodeSpecial(scalar, value, field: field, explicit: explicit, hint: hint)
             return
-        }
-        if let enumValue = value as? any ProtobufEnum {
-            let raw = enumValue.protobufValue
+        case .special(let special):
+            try encodeSpecial(special, value, field: field, explicit: explicit, hint: hint)
+            return
+        case .protobufEnum(let enumType):
+            let raw = enumValue(enumType, value)
             if explicit || raw != 0 {
                 writer.writeTag(field, .varint)
                 writer.writeVarint(UInt64(bitPattern: Int64(raw)))
             }
             return
+        case .other:
+            break
         }
         // A nested message, or a custom type that picks its own container.
         guard fieldPath.count < maxDepth else {
@@ -104,6 +112,18 @@ final class WireEncoderCore: Encoder {
         if case .openMessage(let bodyStart) = pending {
             writer.endLengthDelimited(bodyStart: bodyStart)
         }
+    }
+
+    // `S` and `E` are `T`, opened from the cached metatype: the bit cast only
+    // restores the static type, where a value cast would look it up again.
+    private func encodeSpecial<S: WireSpecialEncodable, T>(
+        _ type: S.Type, _ value: T, field: Int, explicit: Bool, hint: ProtobufIntegerEncoding
+    ) throws {
+        try unsafeBitCast(value, to: S.self).wireEncode(to: self, field: field, explicit: explicit, hint: hint)
+    }
+
+    private func enumValue<E: ProtobufEnum, T>(_ type: E.Type, _ value: T) -> Int32 {
+        unsafeBitCast(value, to: E.self).protobufValue
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
@@ -154,11 +174,18 @@ func fieldNumber(of key: some CodingKey, encoder: WireEncoderCore) throws -> Int
 
 struct WireKeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let encoder: WireEncoderCore
+    /// Looked up once per message, not per field.
+    let keyEncodings: (any ProtobufCodingKey.Type)?
     var codingPath: [any CodingKey] { encoder.codingPath }
+
+    init(encoder: WireEncoderCore) {
+        self.encoder = encoder
+        self.keyEncodings = encoder.types.keyEncodings(of: Key.self)
+    }
 
     @inline(__always)
     private func hint(_ number: Int) -> ProtobufIntegerEncoding {
-        (Key.self as? any ProtobufCodingKey.Type)?.integerEncoding(forField: number) ?? .varint
+        keyEncodings?.integerEncoding(forField: number) ?? .varint
     }
 
     @inline(__always)

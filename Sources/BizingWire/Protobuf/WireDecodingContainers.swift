@@ -4,6 +4,15 @@ struct WireKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
     let decoder: WireDecoderCore
     let segment: Range<Int>
     let sorted: Bool
+    /// Looked up once per message, not per field.
+    let keyEncodings: (any ProtobufCodingKey.Type)?
+
+    init(decoder: WireDecoderCore, segment: Range<Int>, sorted: Bool) {
+        self.decoder = decoder
+        self.segment = segment
+        self.sorted = sorted
+        self.keyEncodings = decoder.types.keyEncodings(of: Key.self)
+    }
 
     var codingPath: [any CodingKey] { decoder.codingPath }
 
@@ -31,7 +40,7 @@ struct WireKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
 
     @inline(__always)
     private func hint(_ number: Int) -> ProtobufIntegerEncoding {
-        (Key.self as? any ProtobufCodingKey.Type)?.integerEncoding(forField: number) ?? .varint
+        keyEncodings?.integerEncoding(forField: number) ?? .varint
     }
 
     @inline(__always)

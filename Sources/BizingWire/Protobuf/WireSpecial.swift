@@ -42,15 +42,16 @@ extension Date: WireSpecialEncodable, WireSpecialDecodable {
 extension Array: WireSpecialEncodable where Element: Encodable {
     func wireEncode(to encoder: WireEncoderCore, field: Int, explicit: Bool, hint: ProtobufIntegerEncoding) throws {
         guard !isEmpty else { return }
-        if let scalar = Element.self as? any WireScalar.Type {
+        switch encoder.types.encodeKind(of: Element.self) {
+        case .scalar(let scalar):
             try withUnsafeBufferPointer { buffer in
                 try scalar.writeRepeated(UnsafeRawPointer(buffer.baseAddress!), count: buffer.count, field: field, hint: hint, encoder: encoder)
             }
-        } else if let enumType = Element.self as? any ProtobufEnum.Type {
+        case .protobufEnum(let enumType):
             withUnsafeBufferPointer { buffer in
                 enumType.writePacked(UnsafeRawPointer(buffer.baseAddress!), count: buffer.count, field: field, writer: encoder.writer)
             }
-        } else {
+        case .special, .other:
             for element in self {
                 try encoder.encodeField(element, field: field, explicit: true, hint: hint)
             }
@@ -61,13 +62,16 @@ extension Array: WireSpecialEncodable where Element: Encodable {
 extension Array: WireSpecialDecodable where Element: Decodable {
     static func wireDecode(from decoder: WireDecoderCore, _ fields: FieldOccurrences, hint: ProtobufIntegerEncoding) throws -> [Element] {
         if fields.isEmpty { return [] }
-        if let scalar = Element.self as? any WireScalar.Type {
+        switch decoder.types.decodeKind(of: Element.self) {
+        case .scalar(let scalar):
             return try readScalars(scalar, decoder, fields, hint)
-        }
-        if let enumType = Element.self as? any ProtobufEnum.Type {
+        case .protobufEnum(let enumType):
             return try readEnums(enumType, decoder, fields)
+        case .special, .other:
+            break
         }
         var result: [Element] = []
+        result.reserveCapacity(fields.range.count)
         for index in fields.indices(in: decoder) {
             result.append(try decoder.decodeField(Element.self, fields.single(index), hint: hint))
         }

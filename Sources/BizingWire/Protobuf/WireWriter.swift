@@ -8,7 +8,7 @@ final class WireWriter {
     private(set) var count = 0
     private var capacity: Int
 
-    init(capacity: Int = 256) {
+    init(capacity: Int = 1024) {
         self.capacity = max(capacity, 16)
         self.base = UnsafeMutableRawPointer.allocate(byteCount: self.capacity, alignment: 8)
     }
