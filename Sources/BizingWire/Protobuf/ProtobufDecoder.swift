@@ -95,6 +95,8 @@ final class WireDecoderCore: Decoder {
     @exclusivity(unchecked) var entries: [FieldEntry] = []
     @exclusivity(unchecked) var fieldPath: [Int] = []
     @exclusivity(unchecked) var current: Current
+    /// Where the last sorted lookup ended: a hint, checked before use.
+    @exclusivity(unchecked) var lookupCursor = 0
 
     init(bytes: UnsafeRawBufferPointer, maxDepth: Int) {
         reader = WireReader(base: bytes)
@@ -185,13 +187,24 @@ final class WireDecoderCore: Decoder {
     func occurrences(of number: Int, in segment: Range<Int>, sorted: Bool) -> FieldOccurrences {
         if sorted {
             // Lower and upper bound of `number` in a non-decreasing run.
-            var low = segment.lowerBound, high = segment.upperBound
-            while low < high {
-                let mid = (low &+ high) >> 1
-                if entries[mid].number < number { low = mid &+ 1 } else { high = mid }
+            // Synthesised `init(from:)` asks for fields in declaration order,
+            // which is wire order, so where the last lookup ended is nearly
+            // always the answer; a binary search covers the rest.
+            var low = lookupCursor
+            let cursorFits = low >= segment.lowerBound && low <= segment.upperBound
+                && (low == segment.lowerBound || entries[low &- 1].number < number)
+                && (low == segment.upperBound || entries[low].number >= number)
+            if !cursorFits {
+                low = segment.lowerBound
+                var high = segment.upperBound
+                while low < high {
+                    let mid = (low &+ high) >> 1
+                    if entries[mid].number < number { low = mid &+ 1 } else { high = mid }
+                }
             }
             var upper = low
             while upper < segment.upperBound && entries[upper].number == number { upper &+= 1 }
+            lookupCursor = upper
             return FieldOccurrences(number: number, range: low..<upper, filtered: false)
         }
         var first = -1, last = -1
