@@ -34,3 +34,30 @@ import Foundation
         #expect(throws: WireFormatError.self) { _ = try ProtobufEncoder().encode(Stamped(at: .distantFuture.addingTimeInterval(1e12))) }
     }
 }
+
+@Suite struct TimestampRangeTests {
+    private struct Stamped: Codable {
+        var at: Date
+        enum CodingKeys: Int, CodingKey { case at = 1 }
+    }
+
+    @Test func decoderRefusesSecondsTheEncoderCouldNotWriteBack() throws {
+        for seconds: Int64 in [-62_135_596_801, 253_402_300_800, .min, .max] {
+            var body: [UInt8] = [0x08]
+            var v = UInt64(bitPattern: seconds)
+            while v >= 0x80 { body.append(UInt8(v & 0x7F) | 0x80); v >>= 7 }
+            body.append(UInt8(v))
+            let message: [UInt8] = [0x0A, UInt8(body.count)] + body
+            let error = #expect(throws: WireFormatError.self) { _ = try ProtobufDecoder().decode(Stamped.self, from: message) }
+            #expect(error?.code == .valueOutOfRange)
+            #expect(error?.fieldNumber == 1)
+            #expect(error?.offset == 0)
+        }
+        // The extremes themselves are fine both ways.
+        for seconds in [WireTimestamp.validSeconds.lowerBound, WireTimestamp.validSeconds.upperBound] {
+            let date = Date(timeIntervalSince1970: Double(seconds))
+            let back = try ProtobufDecoder().decode(Stamped.self, from: try ProtobufEncoder().encode(Stamped(at: date)))
+            #expect(back.at == date)
+        }
+    }
+}

@@ -267,6 +267,11 @@ final class WireDecoderCore: Decoder {
             guard (0..<1_000_000_000).contains(timestamp.nanos) else {
                 throw error(.valueOutOfRange, offset: entry.tagOffset, field: entry.number, "timestamp nanos \(timestamp.nanos) outside 0...999999999")
             }
+            // The spec's range (years 1 to 9999), which the encoder enforces
+            // too, so every decoded Date can be written back.
+            guard WireTimestamp.validSeconds.contains(timestamp.seconds) else {
+                throw error(.valueOutOfRange, offset: entry.tagOffset, field: entry.number, "timestamp seconds \(timestamp.seconds) outside years 1...9999")
+            }
         }
         return timestamp
     }
