@@ -230,6 +230,10 @@ let cases: [Case] = [
             for _ in 0..<n { blackHole(try! floorDecode(bytes)) }
         }
     },
+    Case(name: "codable.encode") { n in
+        let null = NullEncoder()
+        for _ in 0..<n { try! booking.encode(to: null) }
+    },
     Case(name: "json.encode") { n in
         for _ in 0..<n { blackHole(try! jsonEncoder.encode(booking)) }
     },
@@ -300,6 +304,7 @@ let ratioLines: [(String, String, String, String, (Double) -> Bool)] = [
     ("encode only  ours / floor", "ours.encode", "floor.encode", "", { _ in true }),
     ("decode only  ours / floor", "ours.decode", "floor.decode", "", { _ in true }),
     ("encode only  JSON / ours ", "json.encode", "ours.encode", "", { _ in true }),
+    ("Codable's dispatch alone (codable.encode) / floor.encode", "codable.encode", "floor.encode", "", { _ in true }),
     ("decode only  JSON / ours ", "json.decode", "ours.decode", "", { _ in true }),
 ]
 var printedHeader = false
