@@ -3,10 +3,26 @@ import NIOCore
 import Foundation
 @testable import BizingWire
 
-/// The worked example in docs/PROTOCOL.md §6, byte for byte.
+/// The worked example in docs/PROTOCOL.md §6, byte for byte, read from the
+/// document itself so the page and the code cannot drift apart.
 @Suite struct ProtocolExampleTests {
-    private func hex(_ text: String) -> [UInt8] {
-        text.split(separator: " ").map { UInt8($0, radix: 16)! }
+    /// The client and server hex of §6: each line's leading two-digit hex
+    /// tokens, up to the first word of commentary.
+    static func documentedExample() throws -> (client: [UInt8], server: [UInt8]) {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("docs/PROTOCOL.md")
+        let text = try String(contentsOf: url, encoding: .utf8)
+        let section = try #require(text.components(separatedBy: "## 6. A worked example").dropFirst().first)
+        let block = try #require(section.components(separatedBy: "```").dropFirst().first)
+        var client: [UInt8] = [], server: [UInt8] = []
+        var toServer = true
+        for line in block.split(separator: "\n") {
+            if line.hasPrefix("client -> server") { toServer = true; continue }
+            if line.hasPrefix("server -> client") { toServer = false; continue }
+            let bytes = line.split(separator: " ").prefix { $0.count == 2 && UInt8($0, radix: 16) != nil }.map { UInt8($0, radix: 16)! }
+            if toServer { client += bytes } else { server += bytes }
+        }
+        return (client, server)
     }
 
     @Test func clientSideBytesMatchTheDocument() throws {
@@ -15,15 +31,8 @@ import Foundation
         try Frame.control(.settings, Settings(acceptCompression: ["zlib"])).write(to: &stream)
         try Frame.control(.callStart, callID: 1, CallStart(method: "bizing.system.v1.System/Ping", timeoutMicros: 1_000_000)).write(to: &stream)
         Frame(type: .message, flags: .endStream, callID: 1).write(to: &stream)
-
-        let documented = hex("""
-            42 49 5A 52 50 43 01 00 \
-            00 00 00 06 00 00 00 00 00 00 32 04 7A 6C 69 62 \
-            00 00 00 22 01 00 00 00 00 01 \
-            0A 1C 62 69 7A 69 6E 67 2E 73 79 73 74 65 6D 2E 76 31 2E 53 79 73 74 65 6D 2F 50 69 6E 67 \
-            18 C0 84 3D \
-            00 00 00 00 02 01 00 00 00 01
-            """)
+        let documented = try Self.documentedExample().client
+        #expect(documented.count == 78)
         #expect(Array(stream.readableBytesView) == documented)
     }
 
@@ -33,12 +42,8 @@ import Foundation
         try Frame.control(.settings, Settings()).write(to: &stream)
         Frame(type: .message, callID: 1).write(to: &stream)
         try Frame.control(.callEnd, callID: 1, CallEnd(status: .ok)).write(to: &stream)
-        let documented = hex("""
-            42 49 5A 52 50 43 01 00 \
-            00 00 00 00 00 00 00 00 00 00 \
-            00 00 00 00 02 00 00 00 00 01 \
-            00 00 00 00 03 00 00 00 00 01
-            """)
+        let documented = try Self.documentedExample().server
+        #expect(documented.count == 38)
         #expect(Array(stream.readableBytesView) == documented)
 
         var decoder = FrameDecoder()
