@@ -61,3 +61,12 @@ import Foundation
         }
     }
 }
+
+@Suite struct TimestampEdgeTests {
+    @Test func theLastValidInstantDoesNotRoundPastTheRange() throws {
+        let last = WireTimestamp(seconds: WireTimestamp.validSeconds.upperBound, nanos: 999_999_999).date
+        let timestamp = try #require(WireTimestamp(last))
+        #expect(timestamp.seconds == WireTimestamp.validSeconds.upperBound)
+        #expect(timestamp.nanos <= 999_999_999)
+    }
+}

@@ -24,6 +24,11 @@ struct WireTimestamp: Equatable {
             seconds += 1
             micros -= 1e6
         }
+        // The last representable instant must not round past the range.
+        if seconds > Double(Self.validSeconds.upperBound) {
+            seconds = Double(Self.validSeconds.upperBound)
+            micros = 999_999
+        }
         self.seconds = Int64(seconds)
         self.nanos = Int32(micros) * 1000
     }
