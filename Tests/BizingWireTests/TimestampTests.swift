@@ -29,7 +29,7 @@ import Foundation
 
     @Test func refusesDatesOutsideTheTimestampRange() {
         #expect(WireTimestamp(Date(timeIntervalSince1970: -62_135_596_801)) == nil)
-        #expect(WireTimestamp(Date(timeIntervalSince1970: 253_402_300_800)) == nil)
+        #expect(WireTimestamp(Date(timeIntervalSince1970: 253_402_300_801)) == nil)
         #expect(WireTimestamp(Date(timeIntervalSinceReferenceDate: .infinity)) == nil)
         #expect(throws: WireFormatError.self) { _ = try ProtobufEncoder().encode(Stamped(at: .distantFuture.addingTimeInterval(1e12))) }
     }

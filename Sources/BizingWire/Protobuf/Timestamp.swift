@@ -16,7 +16,9 @@ struct WireTimestamp: Equatable {
     /// about 1865 and 2137 round-trip exactly.
     init?(_ date: Date) {
         let t = date.timeIntervalSince1970
-        guard t.isFinite, t >= Double(Self.validSeconds.lowerBound), t < Double(Self.validSeconds.upperBound) + 1
+        // Up to and including upper + 1: near year 9999 a Double is only
+        // ~30 µs precise, so the last valid instant reads back as exactly that.
+        guard t.isFinite, t >= Double(Self.validSeconds.lowerBound), t <= Double(Self.validSeconds.upperBound) + 1
         else { return nil }
         var seconds = t.rounded(.down)
         var micros = ((t - seconds) * 1e6).rounded()
