@@ -14,6 +14,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "BizingWire", targets: ["BizingWire"]),
+        .library(name: "BizingRPC", targets: ["BizingRPC"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -29,6 +30,26 @@ let package = Package(
             dependencies: [
                 .product(name: "NIOCore", package: "swift-nio"),
                 "CZlib",
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The RPC runtime over Unix sockets: connections, calls, deadlines, cancellation.
+        .target(
+            name: "BizingRPC",
+            dependencies: [
+                "BizingWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "BizingRPCTests",
+            dependencies: [
+                "BizingRPC",
+                "BizingWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),

@@ -1,0 +1,236 @@
+public import NIOCore
+public import NIOPosix
+public import BizingWire
+import Synchronization
+
+/// A connection to a Bizing server that many tasks share: calls are
+/// multiplexed over it and answered in any order.
+public final class RPCClient: Sendable {
+    private let channel: any Channel
+    private let tokens = Atomic<UInt64>(1)
+
+    private init(channel: any Channel) {
+        self.channel = channel
+    }
+
+    public static func connect(
+        socketPath: String, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws -> RPCClient {
+        let channel = try await ClientBootstrap(group: group)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let pipeline = channel.pipeline.syncOperations
+                    try pipeline.addHandler(ByteToMessageHandler(FrameDecoder()))
+                    try pipeline.addHandler(ClientConnectionHandler())
+                }
+            }
+            .connect(unixDomainSocketPath: socketPath)
+            .get()
+        return RPCClient(channel: channel)
+    }
+
+    /// Calls a unary method with an encoded request; returns the encoded
+    /// response or throws the call's `RPCStatus`.
+    public func unary(
+        _ method: String, request: ByteBuffer, metadata: [MetadataEntry] = [], timeout: Duration? = nil
+    ) async throws -> ByteBuffer {
+        let token = tokens.wrappingAdd(1, ordering: .relaxed).oldValue
+        let promise = channel.eventLoop.makePromise(of: ByteBuffer.self)
+        let micros = timeout.map { UInt64(clamping: $0.components.seconds * 1_000_000 + $0.components.attoseconds / 1_000_000_000_000) } ?? 0
+        let start = CallStart(method: method, metadata: metadata, timeoutMicros: micros)
+        channel.writeAndFlush(ClientCommand.start(token: token, start, request: request, promise: promise), promise: nil)
+        if micros > 0 {
+            // The server enforces the deadline too; this covers a server that cannot answer.
+            let channel = self.channel
+            channel.eventLoop.scheduleTask(in: .microseconds(Int64(clamping: micros))) {
+                channel.writeAndFlush(ClientCommand.abandon(token: token, RPCStatus(.deadlineExceeded, "the deadline passed before the call finished")), promise: nil)
+            }
+        }
+        return try await withTaskCancellationHandler {
+            try await promise.futureResult.get()
+        } onCancel: {
+            channel.writeAndFlush(ClientCommand.abandon(token: token, RPCStatus(.cancelled, "the call was cancelled")), promise: nil)
+        }
+    }
+
+    /// Calls a unary method with typed messages.
+    public func unary<Request: Encodable, Response: Decodable>(
+        _ method: String, _ request: Request, as: Response.Type = Response.self,
+        metadata: [MetadataEntry] = [], timeout: Duration? = nil
+    ) async throws -> Response {
+        var buffer = channel.allocator.buffer(capacity: 256)
+        try ProtobufEncoder().encode(request, into: &buffer)
+        let response = try await unary(method, request: buffer, metadata: metadata, timeout: timeout)
+        do {
+            return try ProtobufDecoder().decode(Response.self, from: response)
+        } catch {
+            throw RPCStatus(.internal, "the response could not be decoded: \(error)")
+        }
+    }
+
+    public func close() async throws {
+        try await channel.close()
+    }
+}
+
+enum ClientCommand {
+    case start(token: UInt64, CallStart, request: ByteBuffer, promise: EventLoopPromise<ByteBuffer>)
+    /// Gives up on a call (deadline or task cancellation): fails it locally
+    /// and tells the server with CANCEL.
+    case abandon(token: UInt64, RPCStatus)
+}
+
+/// The client side of one connection, on its event loop.
+final class ClientConnectionHandler: ChannelDuplexHandler {
+    typealias InboundIn = WireInbound
+    typealias OutboundIn = ClientCommand
+    typealias OutboundOut = ByteBuffer
+
+    private struct PendingCall {
+        let token: UInt64
+        let promise: EventLoopPromise<ByteBuffer>
+        var response: ByteBuffer?
+    }
+
+    private struct QueuedCall {
+        let token: UInt64
+        let start: CallStart
+        let request: ByteBuffer
+        let promise: EventLoopPromise<ByteBuffer>
+    }
+
+    private var nextCallID: UInt32 = 1
+    private var pending: [UInt32: PendingCall] = [:]
+    private var callIDs: [UInt64: UInt32] = [:]
+    /// Calls beyond what the server accepts at once wait here, in order: the
+    /// server's SETTINGS say how many it runs per connection.
+    private var queue: [QueuedCall] = []
+    private var queueHead = 0
+    private var maxInFlight = 100
+    private var closedStatus: RPCStatus?
+
+    func channelActive(context: ChannelHandlerContext) {
+        var buffer = context.channel.allocator.buffer(capacity: 64)
+        ConnectionPreface().write(to: &buffer)
+        try! Frame.control(.settings, Settings(acceptCompression: ["zlib"])).write(to: &buffer)
+        context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+        context.fireChannelActive()
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        switch unwrapOutboundIn(data) {
+        case .start(let token, let start, let request, let callPromise):
+            promise?.succeed()
+            if let closedStatus {
+                callPromise.fail(closedStatus)
+                return
+            }
+            queue.append(QueuedCall(token: token, start: start, request: request, promise: callPromise))
+            startQueuedCalls(context: context, flush: false)
+        case .abandon(let token, let status):
+            guard let id = callIDs[token], pending[id] != nil else {
+                // Still queued: it never reached the server.
+                if let index = queue[queueHead...].firstIndex(where: { $0.token == token }) {
+                    queue[index].promise.fail(status)
+                    queue.remove(at: index)
+                }
+                promise?.succeed()
+                return
+            }
+            fail(id, status)
+            var buffer = context.channel.allocator.buffer(capacity: 16)
+            Frame(type: .cancel, callID: id).write(to: &buffer)
+            context.write(wrapOutboundOut(buffer), promise: promise)
+        }
+    }
+
+    /// Sends queued calls while the server has room for them.
+    private func startQueuedCalls(context: ChannelHandlerContext, flush: Bool) {
+        var sent = false
+        while queueHead < queue.count && pending.count < maxInFlight {
+            let call = queue[queueHead]
+            queueHead += 1
+            let id = nextCallID
+            nextCallID &+= 1
+            var buffer = context.channel.allocator.buffer(capacity: call.request.readableBytes + 128)
+            do {
+                try Frame.control(.callStart, callID: id, call.start).write(to: &buffer)
+            } catch {
+                call.promise.fail(RPCStatus(.internal, "could not encode CALL_START: \(error)"))
+                continue
+            }
+            pending[id] = PendingCall(token: call.token, promise: call.promise)
+            callIDs[call.token] = id
+            Frame(type: .message, flags: .endStream, callID: id, payload: call.request).write(to: &buffer)
+            context.write(wrapOutboundOut(buffer), promise: nil)
+            sent = true
+        }
+        if queueHead == queue.count {
+            queue.removeAll(keepingCapacity: true)
+            queueHead = 0
+        }
+        if sent && flush { context.flush() }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        startQueuedCalls(context: context, flush: true)
+        context.fireChannelReadComplete()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard case .frame(let frame) = unwrapInboundIn(data) else { return }
+        switch frame.type {
+        case .settings:
+            if let settings = try? frame.decodePayload(as: Settings.self), settings.maxConcurrentCalls > 0 {
+                maxInFlight = Int(settings.maxConcurrentCalls)
+            }
+        case .message:
+            pending[frame.callID]?.response = frame.payload
+        case .callEnd:
+            guard let call = pending.removeValue(forKey: frame.callID) else { return }
+            callIDs[call.token] = nil
+            do {
+                let end = try frame.decodePayload(as: CallEnd.self)
+                if end.status.code == .ok {
+                    call.promise.succeed(call.response ?? ByteBuffer())
+                } else {
+                    call.promise.fail(end.status)
+                }
+            } catch {
+                call.promise.fail(RPCStatus(.internal, "malformed CALL_END: \(error)"))
+            }
+        case .ping where !frame.flags.contains(.ack):
+            var buffer = context.channel.allocator.buffer(capacity: 18)
+            Frame(type: .ping, flags: .ack, callID: 0, payload: frame.payload).write(to: &buffer)
+            context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+        case .goAway:
+            let goAway = try? frame.decodePayload(as: GoAway.self)
+            let status = RPCStatus(.unavailable, "the server is going away: \(goAway?.reason ?? "no reason given")")
+            closedStatus = status
+            for id in pending.keys where id > (goAway?.lastCallID ?? 0) { fail(id, status) }
+        default:
+            break
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        let status = closedStatus ?? RPCStatus(.unavailable, "the connection closed")
+        closedStatus = status
+        for id in Array(pending.keys) { fail(id, status) }
+        for call in queue[queueHead...] { call.promise.fail(status) }
+        queue.removeAll()
+        queueHead = 0
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        closedStatus = RPCStatus(.unavailable, "connection error: \(error)")
+        context.close(promise: nil)
+    }
+
+    private func fail(_ id: UInt32, _ status: RPCStatus) {
+        guard let call = pending.removeValue(forKey: id) else { return }
+        callIDs[call.token] = nil
+        call.promise.fail(status)
+    }
+}
