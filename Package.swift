@@ -54,6 +54,16 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .executableTarget(
+            name: "bizing-rpc-bench",
+            dependencies: [
+                "BizingRPC", "BizingWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Sources/Benchmarks/RPCBench",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
             name: "bizing-wire-bench",
             dependencies: ["BizingWire"],
             path: "Sources/Benchmarks/WireBench",
