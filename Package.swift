@@ -15,6 +15,7 @@ let package = Package(
     products: [
         .library(name: "BizingWire", targets: ["BizingWire"]),
         .library(name: "BizingRPC", targets: ["BizingRPC"]),
+        .library(name: "BizingClient", targets: ["BizingClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -53,6 +54,23 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Generated from schema/: message types, descriptors, service protocols, dispatch tables.
+        .target(
+            name: "BizingAPI",
+            dependencies: ["BizingRPC", "BizingWire"],
+            swiftSettings: strictSettings
+        ),
+        // The generated Swift client library other services on the host depend on.
+        .target(
+            name: "BizingClient",
+            dependencies: ["BizingAPI", "BizingRPC", "BizingWire"],
+            path: "clients/swift/BizingClient",
+            swiftSettings: strictSettings
+        ),
+        // The schema compiler: proto3 subset -> model -> Swift.
+        .target(name: "BizingCodegen", swiftSettings: strictSettings),
+        .executableTarget(name: "bizing-codegen", dependencies: ["BizingCodegen"], swiftSettings: strictSettings),
+        .testTarget(name: "BizingCodegenTests", dependencies: ["BizingCodegen"], swiftSettings: strictSettings),
         .executableTarget(
             name: "bizing-rpc-bench",
             dependencies: [

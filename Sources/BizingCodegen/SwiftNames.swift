@@ -1,0 +1,47 @@
+/// Naming rules from proto names to Swift names.
+enum SwiftNames {
+    static let keywords: Set<String> = [
+        "associatedtype", "class", "deinit", "enum", "extension", "fileprivate", "func", "import", "init", "inout",
+        "internal", "let", "open", "operator", "private", "protocol", "public", "rethrows", "static", "struct",
+        "subscript", "typealias", "var", "break", "case", "continue", "default", "defer", "do", "else",
+        "fallthrough", "for", "guard", "if", "in", "repeat", "return", "switch", "where", "while", "as", "Any",
+        "catch", "false", "is", "nil", "super", "self", "Self", "throw", "throws", "true", "try", "Type", "some", "any",
+    ]
+
+    /// `snake_case` or `SCREAMING_SNAKE` to `lowerCamelCase`.
+    static func lowerCamel(_ name: String) -> String {
+        let parts = name.split(separator: "_").filter { !$0.isEmpty }
+        guard let first = parts.first else { return name }
+        let head = first == first.uppercased() ? first.lowercased() : first.prefix(1).lowercased() + first.dropFirst()
+        return head + parts.dropFirst().map { part in
+            let lower = part == part.uppercased() ? part.lowercased() : String(part)
+            return lower.prefix(1).uppercased() + lower.dropFirst()
+        }.joined()
+    }
+
+    static func upperCamel(_ name: String) -> String {
+        let lower = lowerCamel(name)
+        return lower.prefix(1).uppercased() + lower.dropFirst()
+    }
+
+    static func escaped(_ identifier: String) -> String {
+        keywords.contains(identifier) ? "`\(identifier)`" : identifier
+    }
+
+    /// `bizing.system.v1` -> `SystemV1`: the namespace a package's types live in.
+    static func namespace(ofPackage package: String) -> String {
+        var parts = package.split(separator: ".").map(String.init)
+        if parts.count > 1 && parts[0] == "bizing" { parts.removeFirst() }
+        return parts.map(upperCamel).joined()
+    }
+
+    /// `SomeEnum` -> `SOME_ENUM_`, the prefix enum values conventionally carry.
+    static func screamingPrefix(_ enumName: String) -> String {
+        var result = ""
+        for (index, character) in enumName.enumerated() {
+            if character.isUppercase && index > 0 { result += "_" }
+            result += character.uppercased()
+        }
+        return result + "_"
+    }
+}
