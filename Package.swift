@@ -16,10 +16,12 @@ let package = Package(
         .library(name: "BizingWire", targets: ["BizingWire"]),
         .library(name: "BizingRPC", targets: ["BizingRPC"]),
         .library(name: "BizingClient", targets: ["BizingClient"]),
+        .executable(name: "bizingd", targets: ["bizingd"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     ],
     targets: [
         // The system libz (zlib1g-dev). compress-nio's inflate cannot tell a finished
@@ -65,6 +67,29 @@ let package = Package(
             name: "BizingClient",
             dependencies: ["BizingAPI", "BizingRPC", "BizingWire"],
             path: "clients/swift/BizingClient",
+            swiftSettings: strictSettings
+        ),
+        // The composition root: wires the contexts to the RPC runtime.
+        .target(
+            name: "BizingServer",
+            dependencies: [
+                "BizingAPI", "BizingRPC",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "bizingd",
+            dependencies: [
+                "BizingServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "BizingServerTests",
+            dependencies: ["BizingServer", "BizingClient", "BizingAPI", "BizingRPC", "BizingWire"],
             swiftSettings: strictSettings
         ),
         // The schema compiler: proto3 subset -> model -> Swift.
