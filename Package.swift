@@ -73,7 +73,7 @@ let package = Package(
         .target(
             name: "BizingServer",
             dependencies: [
-                "BizingAPI", "BizingRPC",
+                "BizingAPI", "BizingRPC", "BizingWire",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],

@@ -21,7 +21,7 @@ public final class BizingServer: Sendable {
 
     /// Every method the server answers.
     static func registry() -> MethodRegistry {
-        MethodRegistry(SystemServer().methods)
+        MethodRegistry(SystemServer(services: BizingSchema.services).methods)
     }
 
     /// Creates the socket's folder (0700) if missing, takes the lock (a live

@@ -30,6 +30,7 @@ do {
         wanted["\(apiDir)/\(base).pb.swift"] = output.api
         if let client = output.client { wanted["\(clientDir)/\(base).client.swift"] = client }
     }
+    wanted["\(apiDir)/BizingSchema.pb.swift"] = renderer.renderSchemaIndex(files)
     var stale: [String] = []
     for directory in [apiDir, clientDir] {
         let existing = (try? fileManager.contentsOfDirectory(atPath: directory)) ?? []

@@ -17,5 +17,20 @@ extension SystemV1.System {
         public func ping(_ request: SystemV1.PingRequest, metadata: [MetadataEntry] = [], timeout: Duration? = nil) async throws -> SystemV1.PingResponse {
             try await connection.unary(SystemV1.System.ping.fullName, request, as: SystemV1.PingResponse.self, metadata: metadata, timeout: timeout)
         }
+
+        /// Whether the server is serving.
+        public func health(_ request: SystemV1.HealthRequest, metadata: [MetadataEntry] = [], timeout: Duration? = nil) async throws -> SystemV1.HealthResponse {
+            try await connection.unary(SystemV1.System.health.fullName, request, as: SystemV1.HealthResponse.self, metadata: metadata, timeout: timeout)
+        }
+
+        /// The full name of every service the server answers.
+        public func listServices(_ request: SystemV1.ListServicesRequest, metadata: [MetadataEntry] = [], timeout: Duration? = nil) async throws -> SystemV1.ListServicesResponse {
+            try await connection.unary(SystemV1.System.listServices.fullName, request, as: SystemV1.ListServicesResponse.self, metadata: metadata, timeout: timeout)
+        }
+
+        /// A service, a method (package.Service/Method), a message or an enum, by full name.
+        public func describe(_ request: SystemV1.DescribeRequest, metadata: [MetadataEntry] = [], timeout: Duration? = nil) async throws -> SystemV1.DescribeResponse {
+            try await connection.unary(SystemV1.System.describe.fullName, request, as: SystemV1.DescribeResponse.self, metadata: metadata, timeout: timeout)
+        }
     }
 }
