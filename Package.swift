@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "BizingRPC", targets: ["BizingRPC"]),
         .library(name: "BizingClient", targets: ["BizingClient"]),
         .executable(name: "bizingd", targets: ["bizingd"]),
+        .executable(name: "bizing", targets: ["bizing"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -90,6 +91,22 @@ let package = Package(
         .testTarget(
             name: "BizingServerTests",
             dependencies: ["BizingServer", "BizingClient", "BizingAPI", "BizingRPC", "BizingWire"],
+            swiftSettings: strictSettings
+        ),
+        // What the CLI needs beyond the client: JSON <-> protobuf through descriptors.
+        .target(name: "BizingTools", dependencies: ["BizingRPC", "BizingWire"], swiftSettings: strictSettings),
+        .executableTarget(
+            name: "bizing",
+            dependencies: [
+                "BizingTools", "BizingAPI", "BizingClient", "BizingRPC", "BizingWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "BizingToolsTests",
+            dependencies: ["BizingTools", "BizingAPI", "BizingRPC", "BizingWire", "BizingServer"],
             swiftSettings: strictSettings
         ),
         // The schema compiler: proto3 subset -> model -> Swift.

@@ -1,0 +1,173 @@
+import ArgumentParser
+import BizingAPI
+import BizingClient
+import BizingRPC
+import BizingTools
+import BizingWire
+import Foundation
+import NIOCore
+
+/// The Bizing command line: call any method with JSON, list and describe services.
+@main
+struct Bizing: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bizing",
+        abstract: "Call a Bizing server from the shell.",
+        discussion: """
+            Exit status: 0 on success; on an RPC error, 10 plus the gRPC status code \
+            (13 = INVALID_ARGUMENT, 15 = NOT_FOUND, 22 = UNAVAILABLE, 26 = UNAUTHENTICATED, ...); \
+            1 for a usage or local error.
+            """,
+        subcommands: [Call.self, List.self, Describe.self])
+}
+
+/// Options every subcommand shares.
+struct ConnectionOptions: ParsableArguments {
+    @Option(help: "The server's socket (default: $BIZING_SOCKET, else $BIZING_HOME/bizing.sock, else ~/.bizing/bizing.sock).")
+    var socket: String?
+
+    @Option(help: "Give up after this many seconds.")
+    var timeout: Double?
+
+    @Option(name: .customShort("H"), help: "Metadata to send, as key=value (repeatable).")
+    var header: [String] = []
+
+    var socketPath: String {
+        if let socket { return socket }
+        let environment = ProcessInfo.processInfo.environment
+        if let socket = environment["BIZING_SOCKET"], !socket.isEmpty { return socket }
+        let home = environment["BIZING_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".bizing").path
+        return home + "/bizing.sock"
+    }
+
+    func validate() throws {
+        if let timeout, timeout <= 0 { throw ValidationError("--timeout must be positive") }
+        for entry in header where !entry.contains("=") { throw ValidationError("-H takes key=value, got '\(entry)'") }
+    }
+
+    var metadata: [MetadataEntry] {
+        header.map { entry in
+            let parts = entry.split(separator: "=", maxSplits: 1)
+            return MetadataEntry(key: String(parts[0]).lowercased(), value: parts.count > 1 ? String(parts[1]) : "")
+        }
+    }
+
+    var duration: Duration? { timeout.map { .milliseconds(Int64($0 * 1000)) } }
+
+    /// Runs `body` with a connection; turns an RPC error into its message and exit status.
+    func withClient<T>(_ body: (RPCClient) async throws -> T) async throws -> T {
+        let client: RPCClient
+        do {
+            client = try await RPCClient.connect(socketPath: socketPath)
+        } catch {
+            printError("cannot connect to \(socketPath): \(error)\nIs bizingd running? (scripts/run starts it)")
+            throw ExitCode(10 + StatusCode.unavailable.rawValue)
+        }
+        defer { Task { try? await client.close() } }
+        do {
+            return try await body(client)
+        } catch let status as RPCStatus {
+            var text = "\(status.code.name): \(status.message)"
+            for violation in status.details.fieldViolations { text += "\n  \(violation.field): \(violation.description)" }
+            if !status.details.reason.isEmpty { text += "\n  reason: \(status.details.reason)" }
+            if let delay = status.details.retryDelayMillis { text += "\n  retry after \(delay) ms" }
+            printError(text)
+            throw ExitCode(10 + status.code.rawValue)
+        }
+    }
+}
+
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+func printJSON(_ object: Any) throws {
+    let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+    print(String(decoding: data, as: UTF8.self))
+}
+
+let schemaJSON = DescriptorJSON(messages: BizingSchema.messages, enums: BizingSchema.enums)
+
+struct Call: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Call a method with a JSON request and print the JSON response.",
+        discussion: "Example: bizing call bizing.system.v1.System/Ping '{\"payload\":\"aGk=\"}'")
+
+    @Argument(help: "The method: package.Service/Method.")
+    var method: String
+
+    @Argument(help: "The request as JSON (default: {}).")
+    var json: String?
+
+    @Option(name: .shortAndLong, help: "The request from a file (@path) or standard input (-).")
+    var data: String?
+
+    @OptionGroup var connection: ConnectionOptions
+
+    func validate() throws {
+        if json != nil && data != nil { throw ValidationError("give the request either as an argument or with --data, not both") }
+    }
+
+    func run() async throws {
+        let name = method.contains("/") ? method : method.replacingOccurrences(of: "\\.(?=[^.]*$)", with: "/", options: .regularExpression)
+        guard let descriptor = BizingSchema.services.lazy.flatMap(\.methods).first(where: { $0.fullName == name }) else {
+            printError("unknown method \(method); `bizing list` shows the services")
+            throw ExitCode(10 + StatusCode.unimplemented.rawValue)
+        }
+        let text: String
+        switch data {
+        case nil: text = json ?? "{}"
+        case "-": text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        case let value? where value.hasPrefix("@"): text = try String(contentsOfFile: String(value.dropFirst()), encoding: .utf8)
+        case let value?: text = value
+        }
+        let request: [UInt8]
+        do {
+            let object = try JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
+            request = try schemaJSON.encode(object, as: descriptor.input.name)
+        } catch {
+            printError("the request is not a valid \(descriptor.input.name): \(error)")
+            throw ExitCode(1)
+        }
+        let response = try await connection.withClient { client in
+            try await client.unary(name, request: ByteBuffer(bytes: request), metadata: connection.metadata, timeout: connection.duration)
+        }
+        try printJSON(try schemaJSON.decode(Array(response.readableBytesView), as: descriptor.output.name))
+    }
+}
+
+struct List: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List the services the server answers, one per line.")
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() async throws {
+        let services = try await connection.withClient { client in
+            try await SystemV1.System.Client(client).listServices(SystemV1.ListServicesRequest(), metadata: connection.metadata, timeout: connection.duration).services
+        }
+        if json { try printJSON(["services": services]) } else { services.forEach { print($0) } }
+    }
+}
+
+struct Describe: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Describe a service, method, message or enum by its full name.")
+
+    @Argument(help: "e.g. bizing.system.v1.System, bizing.system.v1.System/Ping, bizing.system.v1.PingRequest")
+    var name: String
+
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() async throws {
+        let response = try await connection.withClient { client in
+            try await client.unary(
+                SystemV1.System.describe.fullName,
+                request: ByteBuffer(bytes: try ProtobufEncoder().encode(SystemV1.DescribeRequest(name: name))),
+                metadata: connection.metadata, timeout: connection.duration)
+        }
+        try printJSON(try schemaJSON.decode(Array(response.readableBytesView), as: SystemV1.DescribeResponse.descriptor.name))
+    }
+}
