@@ -34,6 +34,7 @@ public struct ProtoParser {
         var i = 0, line = 1, column = 1
         var pendingComment: [String] = []
         var lastCommentLine = -2
+        var lastTokenLine = 0
         func advance(_ n: Int = 1) {
             for _ in 0..<n where i < chars.count {
                 if chars[i] == "\n" { line += 1; column = 1 } else { column += 1 }
@@ -50,7 +51,9 @@ public struct ProtoParser {
             if c == "/" && i + 1 < chars.count && chars[i + 1] == "/" {
                 var text = ""
                 advance(2)
-                while i < chars.count && chars[i] != "\n" { text.unicodeScalars.append(chars[i]); advance() }
+                while i < chars.count && chars[i] != "\n" && chars[i] != "\r" { text.unicodeScalars.append(chars[i]); advance() }
+                // A comment after a token on its line describes that token, not the next one.
+                if line == lastTokenLine { continue }
                 if line > lastCommentLine + 1 { pendingComment = [] }
                 pendingComment.append(text.hasPrefix(" ") ? String(text.dropFirst()) : text)
                 lastCommentLine = line
@@ -69,6 +72,7 @@ public struct ProtoParser {
             let startLine = line, startColumn = column
             let comment = line <= lastCommentLine + 1 ? pendingComment.joined(separator: "\n") : ""
             pendingComment = []
+            lastTokenLine = line
             if c.properties.isAlphabetic || c == "_" {
                 var text = ""
                 while i < chars.count && (chars[i].properties.isAlphabetic || chars[i] == "_" || chars[i] == "." || ("0"..."9").contains(chars[i])) {
@@ -217,9 +221,11 @@ public struct ProtoParser {
                 let low = try number("a reserved field number")
                 var high = low
                 if accept("to") {
+                    let endToken = peek()
                     high = accept("max") ? 536_870_911 : try number("the end of a reserved range")
+                    guard high >= low else { throw error("reserved range \(low) to \(high) ends before it starts", at: endToken) }
                 }
-                numbers.append(low...max(low, high))
+                numbers.append(low...high)
             }
         } while accept(",")
         try expect(";")
@@ -298,22 +304,25 @@ public struct ProtoParser {
         let name = try identifier("an enum name")
         var result = ProtoEnum(name: name.text, comment: keyword.comment, values: [], location: location(name))
         try expect("{")
-        var numbers = Set<Int>()
+        var numbers = Set<Int>(), valueNames = Set<String>()
+        var reservedRanges: [ClosedRange<Int>] = [], reservedNames: [String] = []
         while true {
             guard let token = peek() else { throw error("expected '}' to close enum \(name.text)") }
             if token.text == "}" { index += 1; break }
             if token.text == "reserved" {
-                var ranges: [ClosedRange<Int>] = [], names: [String] = []
-                try parseReserved(into: &ranges, names: &names)
+                try parseReserved(into: &reservedRanges, names: &reservedNames)
                 continue
             }
             if token.text == "option" { throw error("enum options are not part of the subset", at: token) }
             let valueName = try identifier("an enum value name")
+            guard valueNames.insert(valueName.text).inserted else { throw error("enum value name \(valueName.text) is used twice in \(name.text)", at: valueName) }
+            guard !reservedNames.contains(valueName.text) else { throw error("enum value name \(valueName.text) is reserved in \(name.text)", at: valueName) }
             try expect("=")
             let numberToken = peek()
             let number = try number("an enum value number")
             guard Int(Int32.min)...Int(Int32.max) ~= number else { throw error("enum value \(number) does not fit int32", at: numberToken) }
             guard numbers.insert(number).inserted else { throw error("enum value \(number) is used twice in \(name.text)", at: numberToken) }
+            guard !reservedRanges.contains(where: { $0.contains(number) }) else { throw error("enum value \(number) is reserved in \(name.text)", at: numberToken) }
             try expect(";")
             result.values.append(ProtoEnumValue(name: valueName.text, number: number, comment: valueName.comment))
         }

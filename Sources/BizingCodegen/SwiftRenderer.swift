@@ -8,7 +8,20 @@ public struct SwiftRenderer {
     private var enumNames: Set<String> = []
     private var messageNames: Set<String> = []
 
+    /// The file that declares each package's namespace (the first one).
+    private var namespaceOwners: [String: String] = [:]
+
+    /// Names the generated code uses unqualified: a schema type of the same
+    /// name would capture them.
+    static let reservedTypeNames: Set<String> = [
+        "Date", "Data", "String", "Bool", "Double", "Float", "Int", "Int32", "Int64", "UInt32", "UInt64", "Array",
+        "Dictionary", "Optional", "Error", "Type", "Protocol", "Self", "Any", "CodingKeys", "Client", "Sendable",
+        "Codable", "Hashable", "Duration",
+    ]
+
     public init(files: [ProtoFile]) throws(SchemaError) {
+        for file in files where namespaceOwners[file.package] == nil { namespaceOwners[file.package] = file.path }
+        for file in files { try Self.checkNames(file) }
         for file in files {
             let namespace = SwiftNames.namespace(ofPackage: file.package)
             func register(_ message: ProtoMessage, protoScope: String, swiftScope: String) {
@@ -28,6 +41,42 @@ public struct SwiftRenderer {
             }
         }
         for file in files { try checkReferences(file) }
+    }
+
+    /// Refuses what would not compile or would compile to the wrong thing.
+    private static func checkNames(_ file: ProtoFile) throws(SchemaError) {
+        func checkEnum(_ protoEnum: ProtoEnum) throws(SchemaError) {
+            let prefix = SwiftNames.screamingPrefix(protoEnum.name)
+            let strip = protoEnum.values.allSatisfy { $0.name.hasPrefix(prefix) && $0.name.count > prefix.count }
+            for value in protoEnum.values {
+                let caseName = SwiftNames.lowerCamel(strip ? String(value.name.dropFirst(prefix.count)) : value.name)
+                if caseName.first?.isNumber == true {
+                    throw SchemaError(location: protoEnum.location, message: "enum value \(value.name) gives the Swift case '\(caseName)', which cannot start with a digit; rename it")
+                }
+                if caseName == "unrecognized" {
+                    throw SchemaError(location: protoEnum.location, message: "enum value \(value.name) would clash with the generated case unrecognized(Int32); rename it")
+                }
+            }
+        }
+        func checkScope(messages: [ProtoMessage], enums: [ProtoEnum], scope: String) throws(SchemaError) {
+            var seen = Set<String>()
+            for (name, location) in messages.map({ ($0.name, $0.location) }) + enums.map({ ($0.name, $0.location) }) {
+                guard seen.insert(name).inserted else {
+                    throw SchemaError(location: location, message: "\(scope).\(name) is declared twice")
+                }
+                guard !reservedTypeNames.contains(name) else {
+                    throw SchemaError(location: location, message: "a type named \(name) would shadow the Swift type the generated code uses; rename it")
+                }
+            }
+            for protoEnum in enums { try checkEnum(protoEnum) }
+            for message in messages { try checkScope(messages: message.messages, enums: message.enums, scope: "\(scope).\(message.name)") }
+        }
+        try checkScope(messages: file.messages, enums: file.enums, scope: file.package)
+        for service in file.services {
+            for method in service.methods where method.serverStreaming {
+                throw SchemaError(location: method.location, message: "server-streaming methods are not supported by the runtime yet")
+            }
+        }
     }
 
     // MARK: Name resolution
@@ -83,8 +132,10 @@ public struct SwiftRenderer {
         out.line(usage.hasEnums ? "public import BizingWire" : "import BizingWire")
         out.line(usage.hasFoundationTypes ? "public import Foundation" : "import Foundation")
         out.line("")
-        out.line("/// Package `\(file.package)`.")
-        out.line("public enum \(namespace) {}")
+        if namespaceOwners[file.package] == file.path {
+            out.line("/// Package `\(file.package)`.")
+            out.line("public enum \(namespace) {}")
+        }
         for protoEnum in file.enums {
             out.line("")
             out.block("extension \(namespace)") { out in renderEnum(protoEnum, fullName: "\(file.package).\(protoEnum.name)", into: &out) }
@@ -385,7 +436,14 @@ public struct SwiftRenderer {
             case "\\": escaped += "\\\\"
             case "\"": escaped += "\\\""
             case "\n": escaped += "\\n"
-            default: escaped.append(character)
+            case "\r": escaped += "\\r"
+            case "\t": escaped += "\\t"
+            default:
+                if character.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+                    for scalar in character.unicodeScalars { escaped += "\\u{\(String(scalar.value, radix: 16))}" }
+                } else {
+                    escaped.append(character)
+                }
             }
         }
         return escaped + "\""

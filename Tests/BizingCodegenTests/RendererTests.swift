@@ -509,9 +509,9 @@ struct RendererOutputTests {
         #expect(output.client == nil)
     }
 
-    @Test("a server-streaming method's descriptor says so")
-    func serverStreamingDescriptor() throws {
-        let output = try render("""
+    @Test("server-streaming methods are refused until the runtime streams")
+    func serverStreamingRefused() throws {
+        let file = try ProtoParser.parse("""
             syntax = "proto3";
             package p;
             message A {}
@@ -519,14 +519,14 @@ struct RendererOutputTests {
             service S {
               rpc Watch(B) returns (stream B);
             }
-            """)
-        #expect(output.api.contains("""
-                    public static let watch = MethodDescriptor(
-                        service: "p.S", name: "Watch",
-                        input: P.B.descriptor, output: P.B.descriptor,
-                        serverStreaming: true, documentation: ""
-                    )
-            """))
+            """, path: "test.proto")
+        do {
+            _ = try SwiftRenderer(files: [file])
+            Issue.record("expected a SchemaError")
+        } catch {
+            #expect(error.location.description == "test.proto:6:7")
+            #expect(error.message == "server-streaming methods are not supported by the runtime yet")
+        }
     }
 
     @Test("imports: an enum anywhere makes BizingWire public; bytes or a Timestamp anywhere make Foundation public")
