@@ -1,8 +1,6 @@
 import Testing
 import Foundation
-import BizingAPI
 import BizingClient
-import BizingRPC
 
 /// Runs the built `bizingd` as a user would.
 @Suite struct BizingdBinaryTests {
