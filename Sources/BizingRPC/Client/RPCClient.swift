@@ -38,7 +38,9 @@ public final class RPCClient: Sendable {
         let promise = channel.eventLoop.makePromise(of: ByteBuffer.self)
         let micros = timeout.map { UInt64(clamping: $0.components.seconds * 1_000_000 + $0.components.attoseconds / 1_000_000_000_000) } ?? 0
         let start = CallStart(method: method, metadata: metadata, timeoutMicros: micros)
-        channel.writeAndFlush(ClientCommand.start(token: token, start, request: request, promise: promise), promise: nil)
+        // No flush here: the handler flushes once for every call that arrives
+        // in the same turn of the event loop.
+        channel.write(ClientCommand.start(token: token, start, request: request, promise: promise), promise: nil)
         if micros > 0 {
             // The server enforces the deadline too; this covers a server that cannot answer.
             let channel = self.channel
@@ -127,6 +129,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             }
             queue.append(QueuedCall(token: token, start: start, request: request, promise: callPromise))
             startQueuedCalls(context: context, flush: false)
+            scheduleFlush(context: context)
         case .abandon(let token, let status):
             guard let id = callIDs[token], pending[id] != nil else {
                 // Still queued: it never reached the server.
@@ -141,6 +144,21 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             var buffer = context.channel.allocator.buffer(capacity: 16)
             Frame(type: .cancel, callID: id).write(to: &buffer)
             context.write(wrapOutboundOut(buffer), promise: promise)
+        }
+    }
+
+    private var flushScheduled = false
+
+    /// Flushes after whatever else is queued on the event loop, so calls
+    /// started together leave in one write.
+    private func scheduleFlush(context: ChannelHandlerContext) {
+        guard !flushScheduled else { return }
+        flushScheduled = true
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let boundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
+        context.eventLoop.execute {
+            handler.value.flushScheduled = false
+            boundContext.value.flush()
         }
     }
 
