@@ -49,6 +49,11 @@ struct TestServer {
                 }
                 return ByteBuffer()
             },
+            UnaryMethod(name: "test.v1.Test/Slow") { request, _ in
+                log.record("Slow started")
+                try await Task.sleep(for: .milliseconds(300))
+                return request
+            },
             UnaryMethod(name: "test.v1.Test/Reject") { _, _ in
                 throw RPCStatus.invalidArgument(field: "email", "not an email address")
             },
@@ -202,6 +207,23 @@ func status(of body: () async throws -> Void) async -> RPCStatus? {
         #expect(texts == Set((0..<50).map(String.init)))
         try await client.close()
         try await server.stop()
+    }
+
+    @Test func shutdownDrainsCallsInFlightAndRefusesNewOnes() async throws {
+        let server = try await TestServer.start()
+        let client = try await RPCClient.connect(socketPath: server.socketPath)
+        let slow = Task { try await client.unary("test.v1.Test/Slow", request: ByteBuffer(string: "finished")) }
+        try await waitUntil { server.log.all.contains("Slow started") }
+        let started = ContinuousClock.now
+        try await server.server.stop(drainTimeout: .seconds(5))
+        // stop() returned only after the call in flight was answered.
+        #expect(String(buffer: try await slow.value) == "finished")
+        #expect(ContinuousClock.now - started >= .milliseconds(150))
+        let refused = await status { _ = try await client.unary("test.v1.Test/Echo", request: ByteBuffer()) }
+        #expect(refused?.code == .unavailable)
+        // Nothing listens any more.
+        await #expect(throws: (any Error).self) { _ = try await RPCClient.connect(socketPath: server.socketPath) }
+        try? FileManager.default.removeItem(at: server.directory)
     }
 
     @Test func garbageClosesOnlyThatConnection() async throws {

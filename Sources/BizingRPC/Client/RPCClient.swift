@@ -40,7 +40,10 @@ public final class RPCClient: Sendable {
         let start = CallStart(method: method, metadata: metadata, timeoutMicros: micros)
         // No flush here: the handler flushes once for every call that arrives
         // in the same turn of the event loop.
-        channel.write(ClientCommand.start(token: token, start, request: request, promise: promise), promise: nil)
+        // A closed channel never hands the write to the handler: fail the call here.
+        let written = channel.eventLoop.makePromise(of: Void.self)
+        written.futureResult.whenFailure { _ in promise.fail(RPCStatus(.unavailable, "the connection is closed")) }
+        channel.write(ClientCommand.start(token: token, start, request: request, promise: promise), promise: written)
         if micros > 0 {
             // The server enforces the deadline too; this covers a server that cannot answer.
             let channel = self.channel
@@ -109,6 +112,9 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     private var queue: [QueuedCall] = []
     private var queueHead = 0
     private var maxInFlight = 100
+    /// Calls wait for the server's SETTINGS, which say how many it accepts
+    /// at once (one round trip on a fresh connection).
+    private var serverSettingsReceived = false
     private var closedStatus: RPCStatus?
 
     func channelActive(context: ChannelHandlerContext) {
@@ -165,7 +171,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     /// Sends queued calls while the server has room for them.
     private func startQueuedCalls(context: ChannelHandlerContext, flush: Bool) {
         var sent = false
-        while queueHead < queue.count && pending.count < maxInFlight {
+        while serverSettingsReceived && queueHead < queue.count && pending.count < maxInFlight {
             let call = queue[queueHead]
             queueHead += 1
             let id = nextCallID
@@ -202,6 +208,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             if let settings = try? frame.decodePayload(as: Settings.self), settings.maxConcurrentCalls > 0 {
                 maxInFlight = Int(settings.maxConcurrentCalls)
             }
+            serverSettingsReceived = true
         case .message:
             pending[frame.callID]?.response = frame.payload
         case .callEnd:

@@ -1,15 +1,35 @@
 public import NIOCore
 public import NIOPosix
 import BizingWire
+import Synchronization
+
+/// Asks a connection to drain: GOAWAY, refuse new calls, close when idle.
+struct DrainRequest: Sendable {}
 
 /// Serves a `MethodRegistry` on a Unix domain socket.
 public final class RPCServer: Sendable {
     public let socketPath: String
     private let channel: any Channel
+    private let connections: Connections
 
-    private init(socketPath: String, channel: any Channel) {
+    /// The open client connections, so shutdown can drain them.
+    final class Connections: Sendable {
+        private let channels = Mutex<[ObjectIdentifier: any Channel]>([:])
+
+        func add(_ channel: any Channel) {
+            channels.withLock { $0[ObjectIdentifier(channel)] = channel }
+            channel.closeFuture.whenComplete { [self] _ in
+                _ = channels.withLock { $0.removeValue(forKey: ObjectIdentifier(channel)) }
+            }
+        }
+
+        var all: [any Channel] { channels.withLock { Array($0.values) } }
+    }
+
+    private init(socketPath: String, channel: any Channel, connections: Connections) {
         self.socketPath = socketPath
         self.channel = channel
+        self.connections = connections
     }
 
     /// Binds `socketPath` (replacing a stale socket file) and starts accepting.
@@ -17,10 +37,12 @@ public final class RPCServer: Sendable {
         socketPath: String, registry: MethodRegistry, limits: ServerLimits = ServerLimits(),
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> RPCServer {
+        let connections = Connections()
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
+                connections.add(channel)
+                return channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
                     try pipeline.addHandler(ByteToMessageHandler(FrameDecoder(maxFrameSize: limits.maxFrameSize)))
                     try pipeline.addHandler(ServerConnectionHandler(registry: registry, limits: limits))
@@ -28,11 +50,23 @@ public final class RPCServer: Sendable {
             }
             .bind(unixDomainSocketPath: socketPath, cleanupExistingSocketFile: true)
             .get()
-        return RPCServer(socketPath: socketPath, channel: channel)
+        return RPCServer(socketPath: socketPath, channel: channel, connections: connections)
     }
 
-    /// Stops accepting and closes the listening socket.
-    public func stop() async throws {
+    /// Stops accepting, sends every connection GOAWAY, lets calls in flight
+    /// finish for up to `drainTimeout`, then closes whatever is left.
+    public func stop(drainTimeout: Duration = .seconds(10)) async throws {
         try await channel.close()
+        let open = connections.all
+        for connection in open {
+            connection.pipeline.fireUserInboundEventTriggered(DrainRequest())
+        }
+        let deadline = ContinuousClock.now + drainTimeout
+        for connection in open {
+            while connection.isActive && ContinuousClock.now < deadline {
+                try? await Task.sleep(for: .milliseconds(5))
+            }
+            if connection.isActive { try? await connection.close() }
+        }
     }
 }

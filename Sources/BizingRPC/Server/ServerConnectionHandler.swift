@@ -11,7 +11,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = WireInbound
     typealias OutboundOut = ByteBuffer
 
-    private enum Phase { case awaitingPreface, awaitingSettings, open, closed }
+    private enum Phase { case awaitingPreface, awaitingSettings, open, draining, closed }
 
     private struct ActiveCall {
         var start: CallStart
@@ -51,6 +51,18 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         phase = .closed
         abandonAllCalls()
         context.fireChannelInactive()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard event is DrainRequest else {
+            context.fireUserInboundEventTriggered(event)
+            return
+        }
+        // Calls started so far finish; later ones are refused; close when idle.
+        send(try! Frame.control(.goAway, GoAway(lastCallID: highestCallID, code: .unavailable, reason: "the server is shutting down")))
+        phase = .draining
+        flushOutput()
+        if calls.isEmpty { close() }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -138,6 +150,10 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         }
         if let problem = Self.validate(start) {
             endCall(id, problem)
+            return
+        }
+        guard phase != .draining else {
+            endCall(id, RPCStatus(.unavailable, "the server is shutting down", details: StatusDetails(reason: "DRAINING")))
             return
         }
         guard calls.count < limits.maxConcurrentCallsPerConnection else {
@@ -263,7 +279,12 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         case .failure(let status):
             endCall(id, status)
         }
-        scheduleFlush()
+        if phase == .draining && calls.isEmpty {
+            flushOutput()
+            close()
+        } else {
+            scheduleFlush()
+        }
     }
 
     private func endCall(_ id: UInt32, _ status: RPCStatus) {

@@ -20,7 +20,8 @@ public enum MessageCompression {
         /// The most bytes a message compressed to `compressedSize` may inflate to.
         public func cap(forCompressedSize compressedSize: Int) -> Int {
             let (byRatio, overflow) = compressedSize.multipliedReportingOverflow(by: maxRatio)
-            return min(maxDecompressedBytes, max(ratioFloorBytes, overflow ? .max : byRatio))
+            // One below Int.max: inflation offers cap + 1 bytes to see an overrun.
+            return min(maxDecompressedBytes, max(ratioFloorBytes, overflow ? .max : byRatio), Int.max - 1)
         }
     }
 
