@@ -4,8 +4,10 @@ import NIOCore
 
 /// Stops the process with a message on stderr; libFuzzer sees the trap,
 /// saves the input under `-artifact_prefix` and prints the stack.
-public func fuzzFailure(_ message: @autoclosure () -> String, file: StaticString = #fileID, line: UInt = #line) -> Never {
-    var text = "\n=== FUZZ CHECK FAILED (\(file):\(line)) ===\n" + message() + "\n"
+/// (A plain String, not an autoclosure: it is only ever built on the failure
+/// path, and an autoclosure here crashes the Swift 6.3 optimizer in -c release.)
+public func fuzzFailure(_ message: String, file: StaticString = #fileID, line: UInt = #line) -> Never {
+    var text = "\n=== FUZZ CHECK FAILED (\(file):\(line)) ===\n" + message + "\n"
     text.withUTF8 { _ = fwrite($0.baseAddress, 1, $0.count, stderr) }
     fflush(stderr)
     fatalError("fuzz check failed", file: file, line: line)
