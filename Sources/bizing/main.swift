@@ -32,14 +32,7 @@ struct ConnectionOptions: ParsableArguments {
     @Option(name: .customShort("H"), help: "Metadata to send, as key=value (repeatable).")
     var header: [String] = []
 
-    var socketPath: String {
-        if let socket { return socket }
-        let environment = ProcessInfo.processInfo.environment
-        if let socket = environment["BIZING_SOCKET"], !socket.isEmpty { return socket }
-        let home = environment["BIZING_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".bizing").path
-        return home + "/bizing.sock"
-    }
+    var socketPath: String { socket ?? DefaultLocations.socketPath }
 
     func validate() throws {
         if let timeout, timeout <= 0 { throw ValidationError("--timeout must be positive") }
