@@ -47,9 +47,11 @@ public final class RPCClient: Sendable {
         if micros > 0 {
             // The server enforces the deadline too; this covers a server that cannot answer.
             let channel = self.channel
-            channel.eventLoop.scheduleTask(in: .microseconds(Int64(clamping: micros))) {
+            let timer = channel.eventLoop.scheduleTask(in: .microseconds(Int64(clamping: micros))) {
                 channel.writeAndFlush(ClientCommand.abandon(token: token, RPCStatus(.deadlineExceeded, "the deadline passed before the call finished")), promise: nil)
             }
+            // Answered calls drop their timer, so long timeouts do not pile up.
+            promise.futureResult.whenComplete { _ in timer.cancel() }
         }
         return try await withTaskCancellationHandler {
             try await promise.futureResult.get()
