@@ -39,6 +39,13 @@ import NIOCore
         #expect(throws: RPCStatus.self) { _ = try MessageCompression.decompress(compressed, limits: tight) }
     }
 
+    @Test func unboundedLimitsDoNotOverflow() throws {
+        let compressed = try MessageCompression.compress(ByteBuffer(repeating: 9, count: 1000))
+        let unbounded = MessageCompression.Limits(maxDecompressedBytes: .max, maxRatio: .max, ratioFloorBytes: .max)
+        #expect(unbounded.cap(forCompressedSize: .max) == Int.max - 1)
+        #expect(try MessageCompression.decompress(compressed, limits: unbounded).readableBytes == 1000)
+    }
+
     @Test func smallMessagesAreAllowedUpToTheFloor() throws {
         let compressed = try MessageCompression.compress(ByteBuffer(repeating: 0, count: 60_000))
         #expect(compressed.readableBytes * 200 < 60_000)
