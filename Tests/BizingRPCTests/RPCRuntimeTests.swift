@@ -209,6 +209,44 @@ func status(of body: () async throws -> Void) async -> RPCStatus? {
         try await server.stop()
     }
 
+    @Test func theConnectionLimitRefusesTheNextConnectionOnly() async throws {
+        var limits = ServerLimits()
+        limits.maxConnections = 1
+        let server = try await TestServer.start(limits: limits)
+        let first = try await RPCClient.connect(socketPath: server.socketPath)
+        #expect(String(buffer: try await first.unary("test.v1.Test/Echo", request: ByteBuffer(string: "in"))) == "in")
+        let second = try await RPCClient.connect(socketPath: server.socketPath)
+        let refused = await status { _ = try await second.unary("test.v1.Test/Echo", request: ByteBuffer()) }
+        #expect(refused?.code == .unavailable)
+        #expect(refused?.message.contains("1 connections open") == true)
+        #expect(String(buffer: try await first.unary("test.v1.Test/Echo", request: ByteBuffer(string: "still in"))) == "still in")
+        try await first.close()
+        try? await second.close()
+        try await server.stop()
+    }
+
+    @Test func theServerWideCallLimitSpansConnections() async throws {
+        var limits = ServerLimits()
+        limits.maxConcurrentCalls = 2
+        let server = try await TestServer.start(limits: limits)
+        let a = try await RPCClient.connect(socketPath: server.socketPath)
+        let b = try await RPCClient.connect(socketPath: server.socketPath)
+        let sleepers = [Task { try await a.unary("test.v1.Test/Sleep", request: ByteBuffer()) },
+                        Task { try await b.unary("test.v1.Test/Sleep", request: ByteBuffer()) }]
+        try await Task.sleep(for: .milliseconds(200))
+        let refused = await status { _ = try await b.unary("test.v1.Test/Echo", request: ByteBuffer()) }
+        #expect(refused?.code == .resourceExhausted)
+        #expect(refused?.details.reason == "SERVER_BUSY")
+        for sleeper in sleepers { sleeper.cancel() }
+        // Cancelled calls give their slots back.
+        try await waitUntil { server.log.all.count == 2 }
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(String(buffer: try await a.unary("test.v1.Test/Echo", request: ByteBuffer(string: "room again"))) == "room again")
+        try await a.close()
+        try await b.close()
+        try await server.stop()
+    }
+
     @Test func shutdownDrainsCallsInFlightAndRefusesNewOnes() async throws {
         let server = try await TestServer.start()
         let client = try await RPCClient.connect(socketPath: server.socketPath)

@@ -24,6 +24,7 @@ public final class RPCServer: Sendable {
         }
 
         var all: [any Channel] { channels.withLock { Array($0.values) } }
+        var count: Int { channels.withLock { $0.count } }
     }
 
     private init(socketPath: String, channel: any Channel, connections: Connections) {
@@ -38,14 +39,17 @@ public final class RPCServer: Sendable {
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> RPCServer {
         let connections = Connections()
+        let load = ServerLoad()
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .childChannelInitializer { channel in
-                connections.add(channel)
+                let refusal = connections.count >= limits.maxConnections
+                    ? "the server has \(limits.maxConnections) connections open" : nil
+                if refusal == nil { connections.add(channel) }
                 return channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
                     try pipeline.addHandler(ByteToMessageHandler(FrameDecoder(maxFrameSize: limits.maxFrameSize)))
-                    try pipeline.addHandler(ServerConnectionHandler(registry: registry, limits: limits))
+                    try pipeline.addHandler(ServerConnectionHandler(registry: registry, limits: limits, load: load, refusal: refusal))
                 }
             }
             .bind(unixDomainSocketPath: socketPath, cleanupExistingSocketFile: true)

@@ -24,6 +24,9 @@ final class ServerConnectionHandler: ChannelInboundHandler {
 
     private let registry: MethodRegistry
     private let limits: ServerLimits
+    private let load: ServerLoad
+    /// Set when the server is full: the connection is answered with GOAWAY.
+    private let refusal: String?
     private var phase = Phase.awaitingPreface
     private var calls: [UInt32: ActiveCall] = [:]
     private var highestCallID: UInt32 = 0
@@ -32,9 +35,11 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     private var output = ByteBuffer()
     private var flushScheduled = false
 
-    init(registry: MethodRegistry, limits: ServerLimits) {
+    init(registry: MethodRegistry, limits: ServerLimits, load: ServerLoad, refusal: String? = nil) {
         self.registry = registry
         self.limits = limits
+        self.load = load
+        self.refusal = refusal
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -88,6 +93,10 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         switch unwrapInboundIn(data) {
         case .preface(let preface):
             ConnectionPreface().write(to: &output)
+            if let refusal {
+                connectionError(.resourceExhausted, refusal)
+                return
+            }
             guard preface.version == ConnectionPreface.currentVersion else {
                 connectionError(.unimplemented, "protocol version \(preface.version) is not supported; this server speaks version \(ConnectionPreface.currentVersion)")
                 return
@@ -166,6 +175,12 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             endCall(id, RPCStatus(.unimplemented, "unknown method \(start.method)"))
             return
         }
+        guard load.acquireCall(limit: limits.maxConcurrentCalls) else {
+            endCall(id, RPCStatus(
+                .resourceExhausted, "the server has \(limits.maxConcurrentCalls) calls in flight",
+                details: StatusDetails(retryDelayMillis: 10, reason: "SERVER_BUSY")))
+            return
+        }
         var call = ActiveCall(start: start, method: method)
         if start.timeoutMicros > 0, let context {
             let micros = Int64(clamping: start.timeoutMicros)
@@ -221,9 +236,8 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     }
 
     private func cancelReceived(_ frame: Frame) {
-        guard let call = calls.removeValue(forKey: frame.callID) else { return }
+        guard let call = removeCall(frame.callID) else { return }
         call.task?.cancel()
-        call.deadlineTimer?.cancel()
     }
 
     private func pingReceived(_ frame: Frame) {
@@ -270,8 +284,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
 
     /// Answers a call once: the response (if any) and its CALL_END.
     private func finish(_ id: UInt32, _ outcome: Result<ByteBuffer, RPCStatus>) {
-        guard let call = calls.removeValue(forKey: id) else { return }
-        call.deadlineTimer?.cancel()
+        guard removeCall(id) != nil else { return }
         switch outcome {
         case .success(let response):
             send(Frame(type: .message, callID: id, payload: response))
@@ -291,12 +304,18 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         send(try! Frame.control(.callEnd, callID: id, CallEnd(status: status)))
     }
 
+    /// Forgets a call: stops its timer and gives back its server-wide slot.
+    private func removeCall(_ id: UInt32) -> ActiveCall? {
+        guard let call = calls.removeValue(forKey: id) else { return nil }
+        call.deadlineTimer?.cancel()
+        load.releaseCall()
+        return call
+    }
+
     private func abandonAllCalls() {
-        for call in calls.values {
-            call.task?.cancel()
-            call.deadlineTimer?.cancel()
+        for id in Array(calls.keys) {
+            removeCall(id)?.task?.cancel()
         }
-        calls.removeAll()
     }
 
     // MARK: Output
