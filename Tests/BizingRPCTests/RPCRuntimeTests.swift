@@ -247,6 +247,28 @@ func status(of body: () async throws -> Void) async -> RPCStatus? {
         try await server.stop()
     }
 
+    @Test func theClientReconnectsAfterTheServerRestarts() async throws {
+        let first = try await TestServer.start()
+        let client = try await RPCClient.connect(socketPath: first.socketPath)
+        #expect(String(buffer: try await client.unary("test.v1.Test/Echo", request: ByteBuffer(string: "one"))) == "one")
+        try await first.server.stop()
+        // A new server on the same path: the same client carries on.
+        let second = try await RPCServer.start(
+            socketPath: first.socketPath, registry: MethodRegistry([UnaryMethod(name: "test.v1.Test/Echo") { request, _ in request }]))
+        var answer: String?
+        for _ in 0..<50 where answer == nil {
+            // The first call may still meet the old, closing connection.
+            answer = try? String(buffer: await client.unary("test.v1.Test/Echo", request: ByteBuffer(string: "two")))
+            if answer == nil { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        #expect(answer == "two")
+        try await client.close()
+        let closed = await status { _ = try await client.unary("test.v1.Test/Echo", request: ByteBuffer()) }
+        #expect(closed?.code == .unavailable)
+        try await second.stop()
+        try? FileManager.default.removeItem(at: first.directory)
+    }
+
     @Test func shutdownDrainsCallsInFlightAndRefusesNewOnes() async throws {
         let server = try await TestServer.start()
         let client = try await RPCClient.connect(socketPath: server.socketPath)

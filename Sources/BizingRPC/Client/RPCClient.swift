@@ -4,19 +4,37 @@ public import BizingWire
 import Synchronization
 
 /// A connection to a Bizing server that many tasks share: calls are
-/// multiplexed over it and answered in any order.
+/// multiplexed over it and answered in any order. If the server goes away
+/// (a restart), calls in flight fail with UNAVAILABLE and the next call
+/// connects again.
 public final class RPCClient: Sendable {
-    private let channel: any Channel
+    private enum Connection {
+        case connected(any Channel)
+        case connecting(EventLoopFuture<any Channel>)
+        case disconnected
+        case closed
+    }
+
+    private let socketPath: String
+    private let group: any EventLoopGroup
+    private let connection: Mutex<Connection>
     private let tokens = Atomic<UInt64>(1)
 
-    private init(channel: any Channel) {
-        self.channel = channel
+    private init(socketPath: String, group: any EventLoopGroup, channel: any Channel) {
+        self.socketPath = socketPath
+        self.group = group
+        self.connection = Mutex(.connected(channel))
     }
 
     public static func connect(
         socketPath: String, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> RPCClient {
-        let channel = try await ClientBootstrap(group: group)
+        let channel = try await open(socketPath: socketPath, group: group).get()
+        return RPCClient(socketPath: socketPath, group: group, channel: channel)
+    }
+
+    private static func open(socketPath: String, group: any EventLoopGroup) -> EventLoopFuture<any Channel> {
+        ClientBootstrap(group: group)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
@@ -25,8 +43,37 @@ public final class RPCClient: Sendable {
                 }
             }
             .connect(unixDomainSocketPath: socketPath)
-            .get()
-        return RPCClient(channel: channel)
+    }
+
+    /// The live channel, connecting again (once, for all callers) if the
+    /// last one closed.
+    private func currentChannel() async throws -> any Channel {
+        let future: EventLoopFuture<any Channel> = try connection.withLock { state in
+            switch state {
+            case .connected(let channel) where channel.isActive:
+                return channel.eventLoop.makeSucceededFuture(channel)
+            case .connecting(let future):
+                return future
+            case .closed:
+                throw RPCStatus(.unavailable, "the client was closed")
+            case .connected, .disconnected:
+                let future = Self.open(socketPath: socketPath, group: group)
+                state = .connecting(future)
+                return future
+            }
+        }
+        do {
+            let channel = try await future.get()
+            connection.withLock { state in
+                if case .connecting(let pending) = state, pending === future { state = .connected(channel) }
+            }
+            return channel
+        } catch {
+            connection.withLock { state in
+                if case .connecting(let pending) = state, pending === future { state = .disconnected }
+            }
+            throw RPCStatus(.unavailable, "cannot connect to \(socketPath): \(error)")
+        }
     }
 
     /// Calls a unary method with an encoded request; returns the encoded
@@ -34,6 +81,7 @@ public final class RPCClient: Sendable {
     public func unary(
         _ method: String, request: ByteBuffer, metadata: [MetadataEntry] = [], timeout: Duration? = nil
     ) async throws -> ByteBuffer {
+        let channel = try await currentChannel()
         let token = tokens.wrappingAdd(1, ordering: .relaxed).oldValue
         let promise = channel.eventLoop.makePromise(of: ByteBuffer.self)
         let micros = timeout.map { UInt64(clamping: $0.components.seconds * 1_000_000 + $0.components.attoseconds / 1_000_000_000_000) } ?? 0
@@ -46,7 +94,6 @@ public final class RPCClient: Sendable {
         channel.write(ClientCommand.start(token: token, start, request: request, promise: promise), promise: written)
         if micros > 0 {
             // The server enforces the deadline too; this covers a server that cannot answer.
-            let channel = self.channel
             let timer = channel.eventLoop.scheduleTask(in: .microseconds(Int64(clamping: micros))) {
                 channel.writeAndFlush(ClientCommand.abandon(token: token, RPCStatus(.deadlineExceeded, "the deadline passed before the call finished")), promise: nil)
             }
@@ -65,7 +112,8 @@ public final class RPCClient: Sendable {
         _ method: String, _ request: Request, as: Response.Type = Response.self,
         metadata: [MetadataEntry] = [], timeout: Duration? = nil
     ) async throws -> Response {
-        var buffer = channel.allocator.buffer(capacity: 256)
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(256)
         try ProtobufEncoder().encode(request, into: &buffer)
         let response = try await unary(method, request: buffer, metadata: metadata, timeout: timeout)
         do {
@@ -76,7 +124,15 @@ public final class RPCClient: Sendable {
     }
 
     public func close() async throws {
-        try await channel.close()
+        let state = connection.withLock { state in
+            defer { state = .closed }
+            return state
+        }
+        switch state {
+        case .connected(let channel): try? await channel.close()
+        case .connecting(let future): try? await future.get().close()
+        case .disconnected, .closed: break
+        }
     }
 }
 
