@@ -35,6 +35,14 @@ enum SwiftNames {
         return parts.map(upperCamel).joined()
     }
 
+    /// The Swift case names of an enum's values (unescaped): lowerCamelCase,
+    /// without the enum's prefix when every value carries it.
+    static func caseNames(of protoEnum: ProtoEnum) -> [String] {
+        let prefix = screamingPrefix(protoEnum.name)
+        let strip = protoEnum.values.allSatisfy { $0.name.hasPrefix(prefix) && $0.name.count > prefix.count }
+        return protoEnum.values.map { lowerCamel(strip ? String($0.name.dropFirst(prefix.count)) : $0.name) }
+    }
+
     /// `SomeEnum` -> `SOME_ENUM_`, the prefix enum values conventionally carry.
     static func screamingPrefix(_ enumName: String) -> String {
         var result = ""

@@ -46,10 +46,7 @@ public struct SwiftRenderer {
     /// Refuses what would not compile or would compile to the wrong thing.
     private static func checkNames(_ file: ProtoFile) throws(SchemaError) {
         func checkEnum(_ protoEnum: ProtoEnum) throws(SchemaError) {
-            let prefix = SwiftNames.screamingPrefix(protoEnum.name)
-            let strip = protoEnum.values.allSatisfy { $0.name.hasPrefix(prefix) && $0.name.count > prefix.count }
-            for value in protoEnum.values {
-                let caseName = SwiftNames.lowerCamel(strip ? String(value.name.dropFirst(prefix.count)) : value.name)
+            for (value, caseName) in zip(protoEnum.values, SwiftNames.caseNames(of: protoEnum)) {
                 if caseName.first?.isNumber == true {
                     throw SchemaError(location: protoEnum.location, message: "enum value \(value.name) gives the Swift case '\(caseName)', which cannot start with a digit; rename it")
                 }
@@ -328,11 +325,7 @@ public struct SwiftRenderer {
     }
 
     private func renderEnum(_ protoEnum: ProtoEnum, fullName: String, into out: inout SwiftWriter) {
-        let prefix = SwiftNames.screamingPrefix(protoEnum.name)
-        let stripPrefix = protoEnum.values.allSatisfy { $0.name.hasPrefix(prefix) && $0.name.count > prefix.count }
-        let cases = protoEnum.values.map { value in
-            SwiftNames.escaped(SwiftNames.lowerCamel(stripPrefix ? String(value.name.dropFirst(prefix.count)) : value.name))
-        }
+        let cases = SwiftNames.caseNames(of: protoEnum).map(SwiftNames.escaped)
         doc(protoEnum.comment, into: &out)
         out.block("public enum \(protoEnum.name): ProtobufEnum") { out in
             for (value, name) in zip(protoEnum.values, cases) {

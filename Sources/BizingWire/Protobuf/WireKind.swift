@@ -68,43 +68,42 @@ final class WireTypeCache {
         return (nil, ids[first] == 0 ? first : second)
     }
 
+    /// The cached value for `id`, computing and storing it on a miss.
+    @inline(__always)
+    private static func memo<Value>(
+        _ id: UInt, _ ids: UnsafeMutablePointer<UInt>, _ values: UnsafeMutablePointer<Value>, _ compute: () -> Value
+    ) -> Value {
+        let (hit, slot) = find(id, in: ids)
+        if let hit { return values[hit] }
+        let value = compute()
+        ids[slot] = id
+        values[slot] = value
+        return value
+    }
+
     func encodeKind<T>(of type: T.Type) -> WireEncodeKind {
-        let id = UInt(bitPattern: ObjectIdentifier(T.self))
-        let (hit, slot) = Self.find(id, in: encodeIDs)
-        if let hit { return encodeKinds[hit] }
-        let kind: WireEncodeKind =
+        Self.memo(UInt(bitPattern: ObjectIdentifier(T.self)), encodeIDs, encodeKinds) {
             if let scalar = T.self as? any WireScalar.Type { .scalar(scalar) }
             else if let special = T.self as? any WireSpecialEncodable.Type { .special(special) }
             else if let enumType = T.self as? any ProtobufEnum.Type { .protobufEnum(enumType) }
             else { .other }
-        encodeIDs[slot] = id
-        encodeKinds[slot] = kind
-        return kind
+        }
     }
 
     func decodeKind<T>(of type: T.Type) -> WireDecodeKind {
-        let id = UInt(bitPattern: ObjectIdentifier(T.self))
-        let (hit, slot) = Self.find(id, in: decodeIDs)
-        if let hit { return decodeKinds[hit] }
-        let kind: WireDecodeKind =
+        Self.memo(UInt(bitPattern: ObjectIdentifier(T.self)), decodeIDs, decodeKinds) {
             if let scalar = T.self as? any WireScalar.Type { .scalar(scalar) }
             else if let special = T.self as? any WireSpecialDecodable.Type { .special(special) }
             else if let enumType = T.self as? any ProtobufEnum.Type { .protobufEnum(enumType) }
             else { .other }
-        decodeIDs[slot] = id
-        decodeKinds[slot] = kind
-        return kind
+        }
     }
 
     /// The integer hints of a coding-key type, or nil when it gives none.
     func keyEncodings<Key: CodingKey>(of type: Key.Type) -> (any ProtobufCodingKey.Type)? {
-        let id = UInt(bitPattern: ObjectIdentifier(Key.self))
-        let (hit, slot) = Self.find(id, in: hintIDs)
-        if let hit { return hintTypes[hit] }
-        let hints = Key.self as? any ProtobufCodingKey.Type
-        hintIDs[slot] = id
-        hintTypes[slot] = hints
-        return hints
+        Self.memo(UInt(bitPattern: ObjectIdentifier(Key.self)), hintIDs, hintTypes) {
+            Key.self as? any ProtobufCodingKey.Type
+        }
     }
 
     /// This thread's cache.
