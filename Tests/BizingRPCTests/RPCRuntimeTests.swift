@@ -24,12 +24,15 @@ struct TestServer {
     let directory: URL
     let server: RPCServer
     let log: CancellationLog
+    /// Methods whose handlers have started (for tests that need them running).
+    let started: CancellationLog
     var socketPath: String { server.socketPath }
 
     static func start(limits: ServerLimits = ServerLimits()) async throws -> TestServer {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bizing-rpc-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let log = CancellationLog()
+        let started = CancellationLog()
         let registry = MethodRegistry([
             UnaryMethod(name: "test.v1.Test/Echo") { request, _ in request },
             UnaryMethod(name: "test.v1.Test/Note") { request, context in
@@ -41,6 +44,7 @@ struct TestServer {
                 return buffer
             },
             UnaryMethod(name: "test.v1.Test/Sleep") { _, context in
+                started.record(context.method)
                 do {
                     try await Task.sleep(for: .seconds(30))
                 } catch {
@@ -63,7 +67,7 @@ struct TestServer {
             },
         ])
         let server = try await RPCServer.start(socketPath: directory.appendingPathComponent("s.sock").path, registry: registry, limits: limits)
-        return TestServer(directory: directory, server: server, log: log)
+        return TestServer(directory: directory, server: server, log: log, started: started)
     }
 
     func stop() async throws {
@@ -155,7 +159,7 @@ func status(of body: () async throws -> Void) async -> RPCStatus? {
         let server = try await TestServer.start()
         let client = try await RPCClient.connect(socketPath: server.socketPath)
         let call = Task { try await client.unary("test.v1.Test/Sleep", request: ByteBuffer()) }
-        try await Task.sleep(for: .milliseconds(100))
+        try await waitUntil { server.started.all.count == 1 }
         call.cancel()
         let error = await status { _ = try await call.value }
         #expect(error?.code == .cancelled)
@@ -233,7 +237,7 @@ func status(of body: () async throws -> Void) async -> RPCStatus? {
         let b = try await RPCClient.connect(socketPath: server.socketPath)
         let sleepers = [Task { try await a.unary("test.v1.Test/Sleep", request: ByteBuffer()) },
                         Task { try await b.unary("test.v1.Test/Sleep", request: ByteBuffer()) }]
-        try await Task.sleep(for: .milliseconds(200))
+        try await waitUntil { server.started.all.count == 2 }
         let refused = await status { _ = try await b.unary("test.v1.Test/Echo", request: ByteBuffer()) }
         #expect(refused?.code == .resourceExhausted)
         #expect(refused?.details.reason == "SERVER_BUSY")
