@@ -69,11 +69,6 @@ public struct SwiftRenderer {
             for message in messages { try checkScope(messages: message.messages, enums: message.enums, scope: "\(scope).\(message.name)") }
         }
         try checkScope(messages: file.messages, enums: file.enums, scope: file.package)
-        for service in file.services {
-            for method in service.methods where method.serverStreaming {
-                throw SchemaError(location: method.location, message: "server-streaming methods are not supported by the runtime yet")
-            }
-        }
     }
 
     // MARK: Name resolution
@@ -381,7 +376,12 @@ public struct SwiftRenderer {
             out.block("public protocol \(service.name)Service: Sendable") { out in
                 for method in service.methods {
                     doc(method.comment, into: &out)
-                    out.line("func \(SwiftNames.escaped(SwiftNames.lowerCamel(method.name)))(_ request: \(swiftType(method.input)), context: ServerCallContext) async throws -> \(swiftType(method.output))")
+                    let name = SwiftNames.escaped(SwiftNames.lowerCamel(method.name))
+                    if method.serverStreaming {
+                        out.line("func \(name)(_ request: \(swiftType(method.input)), context: ServerCallContext, responses: ResponseWriter<\(swiftType(method.output))>) async throws")
+                    } else {
+                        out.line("func \(name)(_ request: \(swiftType(method.input)), context: ServerCallContext) async throws -> \(swiftType(method.output))")
+                    }
                 }
             }
         }
@@ -389,12 +389,18 @@ public struct SwiftRenderer {
         out.block("extension \(namespace).\(service.name)Service") { out in
             out.line("/// The dispatch table: one entry per method, decoding the request and")
             out.line("/// encoding the response.")
-            out.block("public var methods: [UnaryMethod]") { out in
+            out.block("public var methods: [RPCMethod]") { out in
                 out.line("[")
                 for method in service.methods {
                     let name = SwiftNames.escaped(SwiftNames.lowerCamel(method.name))
-                    out.line("    UnaryMethod(name: \(namespace).\(service.name).\(name).fullName) { request, context in")
-                    out.line("        try encodeResponse(try await self.\(name)(try decodeRequest(\(swiftType(method.input)).self, request), context: context))")
+                    let request = "try decodeRequest(\(swiftType(method.input)).self, request)"
+                    if method.serverStreaming {
+                        out.line("    .serverStreaming(\(namespace).\(service.name).\(name).fullName) { request, context, writer in")
+                        out.line("        try await self.\(name)(\(request), context: context, responses: ResponseWriter(writer))")
+                    } else {
+                        out.line("    .unary(\(namespace).\(service.name).\(name).fullName) { request, context in")
+                        out.line("        try encodeResponse(try await self.\(name)(\(request), context: context))")
+                    }
                     out.line("    },")
                 }
                 out.line("]")
@@ -414,8 +420,11 @@ public struct SwiftRenderer {
                     let name = SwiftNames.escaped(SwiftNames.lowerCamel(method.name))
                     out.line("")
                     doc(method.comment, into: &out)
-                    out.block("public func \(name)(_ request: \(swiftType(method.input)), metadata: [MetadataEntry] = [], timeout: Duration? = nil) async throws -> \(swiftType(method.output))") { out in
-                        out.line("try await connection.unary(\(namespace).\(service.name).\(name).fullName, request, as: \(swiftType(method.output)).self, metadata: metadata, timeout: timeout)")
+                    let output = swiftType(method.output)
+                    let call = method.serverStreaming ? "serverStreaming" : "unary"
+                    let result = method.serverStreaming ? "ResponseStream<\(output)>" : output
+                    out.block("public func \(name)(_ request: \(swiftType(method.input)), metadata: [MetadataEntry] = [], timeout: Duration? = nil) async throws -> \(result)") { out in
+                        out.line("try await connection.\(call)(\(namespace).\(service.name).\(name).fullName, request, as: \(output).self, metadata: metadata, timeout: timeout)")
                     }
                 }
             }

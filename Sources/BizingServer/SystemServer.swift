@@ -15,6 +15,24 @@ public struct SystemServer: SystemV1.SystemService {
         SystemV1.PingResponse(payload: request.payload)
     }
 
+    public func pingStream(_ request: SystemV1.PingStreamRequest, context: ServerCallContext, responses: ResponseWriter<SystemV1.PingResponse>) async throws {
+        var violations: [FieldViolation] = []
+        if !(1...1_000_000).contains(request.count) {
+            violations.append(FieldViolation(field: "count", description: "must be 1 to 1,000,000, not \(request.count)"))
+        }
+        if request.intervalMillis > 60_000 {
+            violations.append(FieldViolation(field: "interval_millis", description: "must be at most 60,000, not \(request.intervalMillis)"))
+        }
+        guard violations.isEmpty else { throw RPCStatus.invalidArgument(violations) }
+        let response = SystemV1.PingResponse(payload: request.payload)
+        for sent in 0..<request.count {
+            if sent > 0 && request.intervalMillis > 0 {
+                try await Task.sleep(for: .milliseconds(Int(request.intervalMillis)))
+            }
+            try await responses.send(response)
+        }
+    }
+
     public func health(_ request: SystemV1.HealthRequest, context: ServerCallContext) async throws -> SystemV1.HealthResponse {
         SystemV1.HealthResponse(status: .serving)
     }

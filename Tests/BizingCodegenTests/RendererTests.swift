@@ -378,12 +378,12 @@ extension TestV1 {
 extension TestV1.ThingsService {
     /// The dispatch table: one entry per method, decoding the request and
     /// encoding the response.
-    public var methods: [UnaryMethod] {
+    public var methods: [RPCMethod] {
         [
-            UnaryMethod(name: TestV1.Things.getThing.fullName) { request, context in
+            .unary(TestV1.Things.getThing.fullName) { request, context in
                 try encodeResponse(try await self.getThing(try decodeRequest(TestV1.Everything.self, request), context: context))
             },
-            UnaryMethod(name: TestV1.Things.`default`.fullName) { request, context in
+            .unary(TestV1.Things.`default`.fullName) { request, context in
                 try encodeResponse(try await self.`default`(try decodeRequest(TestV1.Everything.Inner.self, request), context: context))
             },
         ]
@@ -509,24 +509,34 @@ struct RendererOutputTests {
         #expect(output.client == nil)
     }
 
-    @Test("server-streaming methods are refused until the runtime streams")
-    func serverStreamingRefused() throws {
-        let file = try ProtoParser.parse("""
+    @Test("a server-streaming method: the handler gets a writer, the client returns a stream")
+    func serverStreaming() throws {
+        let output = try render("""
             syntax = "proto3";
             package p;
-            message A {}
             message B { int32 x = 1; }
             service S {
+              // Watches.
               rpc Watch(B) returns (stream B);
             }
             """, path: "test.proto")
-        do {
-            _ = try SwiftRenderer(files: [file])
-            Issue.record("expected a SchemaError")
-        } catch {
-            #expect(error.location.description == "test.proto:6:7")
-            #expect(error.message == "server-streaming methods are not supported by the runtime yet")
-        }
+        let api = output.api
+        #expect(api.contains("""
+                    /// Watches.
+                    func watch(_ request: P.B, context: ServerCallContext, responses: ResponseWriter<P.B>) async throws
+            """))
+        #expect(api.contains("""
+                        .serverStreaming(P.S.watch.fullName) { request, context, writer in
+                            try await self.watch(try decodeRequest(P.B.self, request), context: context, responses: ResponseWriter(writer))
+                        },
+            """))
+        #expect(api.contains("serverStreaming: true, documentation: \"Watches.\""))
+        let client = try #require(output.client)
+        #expect(client.contains("""
+                    public func watch(_ request: P.B, metadata: [MetadataEntry] = [], timeout: Duration? = nil) async throws -> ResponseStream<P.B> {
+                        try await connection.serverStreaming(P.S.watch.fullName, request, as: P.B.self, metadata: metadata, timeout: timeout)
+                    }
+            """))
     }
 
     @Test("imports: an enum anywhere makes BizingWire public; bytes or a Timestamp anywhere make Foundation public")

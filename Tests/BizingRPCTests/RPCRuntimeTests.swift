@@ -5,6 +5,7 @@ import NIOPosix
 import Synchronization
 @testable import BizingRPC
 import BizingWire
+import Logging
 
 /// Records which server handlers saw their task cancelled.
 final class CancellationLog: Sendable {
@@ -28,14 +29,17 @@ struct TestServer {
     let started: CancellationLog
     var socketPath: String { server.socketPath }
 
-    static func start(limits: ServerLimits = ServerLimits()) async throws -> TestServer {
+    static func start(
+        limits: ServerLimits = ServerLimits(), methods: [RPCMethod] = [],
+        interceptors: [any ServerInterceptor] = [], logger: Logger = Logger(label: "test")
+    ) async throws -> TestServer {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bizing-rpc-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let log = CancellationLog()
         let started = CancellationLog()
-        let registry = MethodRegistry([
-            UnaryMethod(name: "test.v1.Test/Echo") { request, _ in request },
-            UnaryMethod(name: "test.v1.Test/Note") { request, context in
+        let registry = MethodRegistry(methods + [
+            RPCMethod.unary("test.v1.Test/Echo") { request, _ in request },
+            RPCMethod.unary("test.v1.Test/Note") { request, context in
                 var note = try ProtobufDecoder().decode(Note.self, from: request)
                 note.text = "\(note.text) via \(context.metadataValue("request-id") ?? "-")"
                 note.number += 1
@@ -43,7 +47,7 @@ struct TestServer {
                 try ProtobufEncoder().encode(note, into: &buffer)
                 return buffer
             },
-            UnaryMethod(name: "test.v1.Test/Sleep") { _, context in
+            RPCMethod.unary("test.v1.Test/Sleep") { _, context in
                 started.record(context.method)
                 do {
                     try await Task.sleep(for: .seconds(30))
@@ -53,20 +57,21 @@ struct TestServer {
                 }
                 return ByteBuffer()
             },
-            UnaryMethod(name: "test.v1.Test/Slow") { request, _ in
+            RPCMethod.unary("test.v1.Test/Slow") { request, _ in
                 log.record("Slow started")
                 try await Task.sleep(for: .milliseconds(300))
                 return request
             },
-            UnaryMethod(name: "test.v1.Test/Reject") { _, _ in
+            RPCMethod.unary("test.v1.Test/Reject") { _, _ in
                 throw RPCStatus.invalidArgument(field: "email", "not an email address")
             },
-            UnaryMethod(name: "test.v1.Test/Crash") { _, _ in
+            RPCMethod.unary("test.v1.Test/Crash") { _, _ in
                 struct SecretDatabaseError: Error { let sql = "SELECT * FROM users WHERE password = 'hunter2'" }
                 throw SecretDatabaseError()
             },
         ])
-        let server = try await RPCServer.start(socketPath: directory.appendingPathComponent("s.sock").path, registry: registry, limits: limits)
+        let server = try await RPCServer.start(socketPath: directory.appendingPathComponent("s.sock").path, registry: registry, limits: limits,
+            interceptors: interceptors, logger: logger)
         return TestServer(directory: directory, server: server, log: log, started: started)
     }
 
@@ -258,7 +263,7 @@ func status(of body: () async throws -> Void) async -> RPCStatus? {
         try await first.server.stop()
         // A new server on the same path: the same client carries on.
         let second = try await RPCServer.start(
-            socketPath: first.socketPath, registry: MethodRegistry([UnaryMethod(name: "test.v1.Test/Echo") { request, _ in request }]))
+            socketPath: first.socketPath, registry: MethodRegistry([RPCMethod.unary("test.v1.Test/Echo") { request, _ in request }]))
         var answer: String?
         for _ in 0..<50 where answer == nil {
             // The first call may still meet the old, closing connection.
@@ -329,8 +334,11 @@ func waitUntil(_ condition: () -> Bool) async throws {
 
 /// A plain blocking Unix-socket client, for sending bytes no real client would.
 enum RawSocket {
-    /// Sends `bytes`, then reads until the server closes or `readFor` seconds pass quietly.
-    static func exchange(path: String, send bytes: [UInt8], readFor seconds: Int = 5) throws -> [UInt8] {
+    /// Sends `bytes`, then reads until the server closes, `until` says the
+    /// bytes so far are enough, or `readFor` seconds pass quietly.
+    static func exchange(
+        path: String, send bytes: [UInt8], readFor seconds: Int = 5, until enough: ([UInt8]) -> Bool = { _ in false }
+    ) throws -> [UInt8] {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         precondition(fd >= 0)
         defer { Glibc.close(fd) }
@@ -353,7 +361,19 @@ enum RawSocket {
             let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if count <= 0 { break }
             received += chunk[0..<count]
+            if enough(received) { break }
         }
         return received
     }
+}
+
+/// Counts the CALL_END frames in raw server output (after its 8-byte preface).
+func callEndCount(_ bytes: [UInt8]) -> Int {
+    var buffer = ByteBuffer(bytes: bytes)
+    var decoder = FrameDecoder()
+    var count = 0
+    while let inbound = try? decoder.decode(buffer: &buffer) {
+        if case .frame(let frame) = inbound, frame.type == .callEnd { count += 1 }
+    }
+    return count
 }

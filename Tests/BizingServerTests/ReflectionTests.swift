@@ -24,7 +24,7 @@ import BizingWire
 
             let service = try #require(try await system.describe(SystemV1.DescribeRequest(name: "bizing.system.v1.System")).service)
             #expect(service.methods.map(\.fullName) == [
-                "bizing.system.v1.System/Ping", "bizing.system.v1.System/Health",
+                "bizing.system.v1.System/Ping", "bizing.system.v1.System/PingStream", "bizing.system.v1.System/Health",
                 "bizing.system.v1.System/ListServices", "bizing.system.v1.System/Describe",
             ])
             #expect(service.documentation == "Answers without a token: for probes, load tests and tools.")

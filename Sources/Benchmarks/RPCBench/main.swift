@@ -23,7 +23,7 @@ let serverGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 let clientGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 let server = try await RPCServer.start(
     socketPath: socketPath,
-    registry: MethodRegistry([UnaryMethod(name: "bench.v1.Bench/Echo") { request, _ in request }]),
+    registry: MethodRegistry([RPCMethod.unary("bench.v1.Bench/Echo") { request, _ in request }]),
     group: serverGroup)
 
 var clients: [RPCClient] = []  // filled once, before any task runs

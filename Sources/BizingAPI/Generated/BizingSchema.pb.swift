@@ -10,6 +10,7 @@ public enum BizingSchema {
     public static let messages: [MessageDescriptor] = [
         SystemV1.PingRequest.descriptor,
         SystemV1.PingResponse.descriptor,
+        SystemV1.PingStreamRequest.descriptor,
         SystemV1.HealthRequest.descriptor,
         SystemV1.HealthResponse.descriptor,
         SystemV1.ListServicesRequest.descriptor,

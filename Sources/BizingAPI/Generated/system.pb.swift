@@ -55,6 +55,40 @@ extension SystemV1 {
 }
 
 extension SystemV1 {
+    public struct PingStreamRequest: Codable, Hashable, Sendable {
+        /// Any bytes; returned unchanged in every response.
+        public var payload: Data = Data()
+        /// How many responses: 1 to 1,000,000.
+        public var count: UInt32 = 0
+        /// The pause between two responses: 0 to 60,000 milliseconds.
+        public var intervalMillis: UInt32 = 0
+
+        public init() {}
+
+        public init(payload: Data = Data(), count: UInt32 = 0, intervalMillis: UInt32 = 0) {
+            self.payload = payload
+            self.count = count
+            self.intervalMillis = intervalMillis
+        }
+
+        enum CodingKeys: Int, CodingKey {
+            case payload = 1
+            case count = 2
+            case intervalMillis = 3
+        }
+
+        public static let descriptor = MessageDescriptor(
+            name: "bizing.system.v1.PingStreamRequest",
+            fields: [
+                FieldDescriptor(number: 1, name: "payload", jsonName: "payload", type: "bytes"),
+                FieldDescriptor(number: 2, name: "count", jsonName: "count", type: "uint32"),
+                FieldDescriptor(number: 3, name: "interval_millis", jsonName: "intervalMillis", type: "uint32"),
+            ]
+        )
+    }
+}
+
+extension SystemV1 {
     public struct HealthRequest: Codable, Hashable, Sendable {
         public init() {}
 
@@ -418,6 +452,13 @@ extension SystemV1 {
             input: SystemV1.PingRequest.descriptor, output: SystemV1.PingResponse.descriptor,
             serverStreaming: false, documentation: "Echoes the payload back: the cheapest call there is."
         )
+        /// Streams `count` responses that echo the payload, `interval_millis`
+        /// apart: for load tests, and for checking a client's flow control.
+        public static let pingStream = MethodDescriptor(
+            service: "bizing.system.v1.System", name: "PingStream",
+            input: SystemV1.PingStreamRequest.descriptor, output: SystemV1.PingResponse.descriptor,
+            serverStreaming: true, documentation: "Streams `count` responses that echo the payload, `interval_millis`\napart: for load tests, and for checking a client's flow control."
+        )
         /// Whether the server is serving.
         public static let health = MethodDescriptor(
             service: "bizing.system.v1.System", name: "Health",
@@ -439,7 +480,7 @@ extension SystemV1 {
 
         public static let descriptor = ServiceDescriptor(
             name: "bizing.system.v1.System", documentation: "Answers without a token: for probes, load tests and tools.",
-            methods: [ping, health, listServices, describe]
+            methods: [ping, pingStream, health, listServices, describe]
         )
     }
 
@@ -447,6 +488,9 @@ extension SystemV1 {
     public protocol SystemService: Sendable {
         /// Echoes the payload back: the cheapest call there is.
         func ping(_ request: SystemV1.PingRequest, context: ServerCallContext) async throws -> SystemV1.PingResponse
+        /// Streams `count` responses that echo the payload, `interval_millis`
+        /// apart: for load tests, and for checking a client's flow control.
+        func pingStream(_ request: SystemV1.PingStreamRequest, context: ServerCallContext, responses: ResponseWriter<SystemV1.PingResponse>) async throws
         /// Whether the server is serving.
         func health(_ request: SystemV1.HealthRequest, context: ServerCallContext) async throws -> SystemV1.HealthResponse
         /// The full name of every service the server answers.
@@ -459,18 +503,21 @@ extension SystemV1 {
 extension SystemV1.SystemService {
     /// The dispatch table: one entry per method, decoding the request and
     /// encoding the response.
-    public var methods: [UnaryMethod] {
+    public var methods: [RPCMethod] {
         [
-            UnaryMethod(name: SystemV1.System.ping.fullName) { request, context in
+            .unary(SystemV1.System.ping.fullName) { request, context in
                 try encodeResponse(try await self.ping(try decodeRequest(SystemV1.PingRequest.self, request), context: context))
             },
-            UnaryMethod(name: SystemV1.System.health.fullName) { request, context in
+            .serverStreaming(SystemV1.System.pingStream.fullName) { request, context, writer in
+                try await self.pingStream(try decodeRequest(SystemV1.PingStreamRequest.self, request), context: context, responses: ResponseWriter(writer))
+            },
+            .unary(SystemV1.System.health.fullName) { request, context in
                 try encodeResponse(try await self.health(try decodeRequest(SystemV1.HealthRequest.self, request), context: context))
             },
-            UnaryMethod(name: SystemV1.System.listServices.fullName) { request, context in
+            .unary(SystemV1.System.listServices.fullName) { request, context in
                 try encodeResponse(try await self.listServices(try decodeRequest(SystemV1.ListServicesRequest.self, request), context: context))
             },
-            UnaryMethod(name: SystemV1.System.describe.fullName) { request, context in
+            .unary(SystemV1.System.describe.fullName) { request, context in
                 try encodeResponse(try await self.describe(try decodeRequest(SystemV1.DescribeRequest.self, request), context: context))
             },
         ]

@@ -19,27 +19,30 @@ public final class RPCClient: Sendable {
     private let group: any EventLoopGroup
     private let connection: Mutex<Connection>
     private let tokens = Atomic<UInt64>(1)
+    private let lastClose: LastClose
 
-    private init(socketPath: String, group: any EventLoopGroup, channel: any Channel) {
+    private init(socketPath: String, group: any EventLoopGroup, channel: any Channel, lastClose: LastClose) {
         self.socketPath = socketPath
         self.group = group
         self.connection = Mutex(.connected(channel))
+        self.lastClose = lastClose
     }
 
     public static func connect(
         socketPath: String, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> RPCClient {
-        let channel = try await open(socketPath: socketPath, group: group).get()
-        return RPCClient(socketPath: socketPath, group: group, channel: channel)
+        let lastClose = LastClose()
+        let channel = try await open(socketPath: socketPath, group: group, lastClose: lastClose).get()
+        return RPCClient(socketPath: socketPath, group: group, channel: channel, lastClose: lastClose)
     }
 
-    private static func open(socketPath: String, group: any EventLoopGroup) -> EventLoopFuture<any Channel> {
+    private static func open(socketPath: String, group: any EventLoopGroup, lastClose: LastClose) -> EventLoopFuture<any Channel> {
         ClientBootstrap(group: group)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
                     try pipeline.addHandler(ByteToMessageHandler(FrameDecoder()))
-                    try pipeline.addHandler(ClientConnectionHandler())
+                    try pipeline.addHandler(ClientConnectionHandler(lastClose: lastClose))
                 }
             }
             .connect(unixDomainSocketPath: socketPath)
@@ -57,7 +60,7 @@ public final class RPCClient: Sendable {
             case .closed:
                 throw RPCStatus(.unavailable, "the client was closed")
             case .connected, .disconnected:
-                let future = Self.open(socketPath: socketPath, group: group)
+                let future = Self.open(socketPath: socketPath, group: group, lastClose: lastClose)
                 state = .connecting(future)
                 return future
             }
@@ -90,8 +93,8 @@ public final class RPCClient: Sendable {
         // in the same turn of the event loop.
         // A closed channel never hands the write to the handler: fail the call here.
         let written = channel.eventLoop.makePromise(of: Void.self)
-        written.futureResult.whenFailure { _ in promise.fail(RPCStatus(.unavailable, "the connection is closed")) }
-        channel.write(ClientCommand.start(token: token, start, request: request, promise: promise), promise: written)
+        written.futureResult.whenFailure { [lastClose] _ in promise.fail(lastClose.status) }
+        channel.write(ClientCommand.start(token: token, start, request: request, sink: .unary(promise)), promise: written)
         if micros > 0 {
             // The server enforces the deadline too; this covers a server that cannot answer.
             let timer = channel.eventLoop.scheduleTask(in: .microseconds(Int64(clamping: micros))) {
@@ -105,6 +108,46 @@ public final class RPCClient: Sendable {
         } onCancel: {
             channel.writeAndFlush(ClientCommand.abandon(token: token, RPCStatus(.cancelled, "the call was cancelled")), promise: nil)
         }
+    }
+
+    /// Calls a server-streaming method with an encoded request. The call
+    /// starts at once; the responses arrive through the returned sequence,
+    /// which ends when the call ends (throwing its `RPCStatus` if it failed).
+    /// The server sends only as many messages ahead as the client has
+    /// granted credit for, and credit is granted as the sequence is read,
+    /// so a slow reader holds at most a window of messages in memory.
+    /// Dropping the sequence (or cancelling the reading task) cancels the call.
+    public func serverStreaming(
+        _ method: String, request: ByteBuffer, metadata: [MetadataEntry] = [], timeout: Duration? = nil
+    ) async throws -> RawResponseStream {
+        let channel = try await currentChannel()
+        let token = tokens.wrappingAdd(1, ordering: .relaxed).oldValue
+        let (stream, continuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
+        let micros = timeout.map { UInt64(clamping: $0.components.seconds * 1_000_000 + $0.components.attoseconds / 1_000_000_000_000) } ?? 0
+        let start = CallStart(method: method, metadata: metadata, timeoutMicros: micros)
+        let written = channel.eventLoop.makePromise(of: Void.self)
+        written.futureResult.whenFailure { [lastClose] _ in continuation.finish(throwing: lastClose.status) }
+        channel.write(ClientCommand.start(token: token, start, request: request, sink: .stream(continuation)), promise: written)
+        let timer = micros == 0 ? nil : channel.eventLoop.scheduleTask(in: .microseconds(Int64(clamping: micros))) {
+            channel.writeAndFlush(ClientCommand.abandon(token: token, RPCStatus(.deadlineExceeded, "the deadline passed before the call finished")), promise: nil)
+        }
+        continuation.onTermination = { termination in
+            timer?.cancel()
+            if case .cancelled = termination {
+                channel.writeAndFlush(ClientCommand.abandon(token: token, RPCStatus(.cancelled, "the call was cancelled")), promise: nil)
+            }
+        }
+        return RawResponseStream(stream: stream, channel: channel, token: token)
+    }
+
+    /// Calls a server-streaming method with typed messages.
+    public func serverStreaming<Request: Encodable, Response: Decodable & Sendable>(
+        _ method: String, _ request: Request, as: Response.Type = Response.self,
+        metadata: [MetadataEntry] = [], timeout: Duration? = nil
+    ) async throws -> ResponseStream<Response> {
+        var buffer = ByteBuffer()
+        try ProtobufEncoder().encode(request, into: &buffer)
+        return ResponseStream(try await serverStreaming(method, request: buffer, metadata: metadata, timeout: timeout))
     }
 
     /// Calls a unary method with typed messages.
@@ -136,11 +179,38 @@ public final class RPCClient: Sendable {
     }
 }
 
+/// Why the client's last connection closed (a GOAWAY's reason, say), for
+/// calls whose write finds the connection already gone.
+final class LastClose: Sendable {
+    private let reason = Mutex<RPCStatus?>(nil)
+
+    var status: RPCStatus {
+        get { reason.withLock { $0 } ?? RPCStatus(.unavailable, "the connection is closed") }
+        set { reason.withLock { $0 = newValue } }
+    }
+}
+
 enum ClientCommand {
-    case start(token: UInt64, CallStart, request: ByteBuffer, promise: EventLoopPromise<ByteBuffer>)
+    case start(token: UInt64, CallStart, request: ByteBuffer, sink: ResponseSink)
     /// Gives up on a call (deadline or task cancellation): fails it locally
     /// and tells the server with CANCEL.
     case abandon(token: UInt64, RPCStatus)
+    /// The reader of a streaming call consumed this many messages: grant the
+    /// server as much more credit.
+    case grant(token: UInt64, increment: UInt32)
+}
+
+/// Where a call's responses go.
+enum ResponseSink {
+    case unary(EventLoopPromise<ByteBuffer>)
+    case stream(AsyncThrowingStream<ByteBuffer, any Error>.Continuation)
+
+    func fail(_ status: RPCStatus) {
+        switch self {
+        case .unary(let promise): promise.fail(status)
+        case .stream(let continuation): continuation.finish(throwing: status)
+        }
+    }
 }
 
 /// The client side of one connection, on its event loop.
@@ -151,16 +221,23 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
 
     private struct PendingCall {
         let token: UInt64
-        let promise: EventLoopPromise<ByteBuffer>
+        let sink: ResponseSink
         var response: ByteBuffer?
+        /// Streaming: messages the server may still send before it needs a grant.
+        var credit = ClientConnectionHandler.responseWindow
     }
 
     private struct QueuedCall {
         let token: UInt64
         let start: CallStart
         let request: ByteBuffer
-        let promise: EventLoopPromise<ByteBuffer>
+        let sink: ResponseSink
     }
+
+    /// Messages the server may send ahead on one streaming call (announced in SETTINGS).
+    static let responseWindow = WireLimits.defaultInitialWindow
+    /// Responses are inflated to at most this (the server's compressed responses).
+    private static let decompressionLimits = MessageCompression.Limits(maxDecompressedBytes: WireLimits.defaultMaxDecompressedSize)
 
     private var nextCallID: UInt32 = 1
     private var pending: [UInt32: PendingCall] = [:]
@@ -174,31 +251,36 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     /// at once (one round trip on a fresh connection).
     private var serverSettingsReceived = false
     private var closedStatus: RPCStatus?
+    private let lastClose: LastClose
+
+    init(lastClose: LastClose) {
+        self.lastClose = lastClose
+    }
 
     func channelActive(context: ChannelHandlerContext) {
         var buffer = context.channel.allocator.buffer(capacity: 64)
         ConnectionPreface().write(to: &buffer)
-        try! Frame.control(.settings, Settings(acceptCompression: ["zlib"])).write(to: &buffer)
+        try! Frame.control(.settings, Settings(initialWindow: UInt32(Self.responseWindow), acceptCompression: ["zlib"])).write(to: &buffer)
         context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
         context.fireChannelActive()
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch unwrapOutboundIn(data) {
-        case .start(let token, let start, let request, let callPromise):
+        case .start(let token, let start, let request, let sink):
             promise?.succeed()
             if let closedStatus {
-                callPromise.fail(closedStatus)
+                sink.fail(closedStatus)
                 return
             }
-            queue.append(QueuedCall(token: token, start: start, request: request, promise: callPromise))
+            queue.append(QueuedCall(token: token, start: start, request: request, sink: sink))
             startQueuedCalls(context: context, flush: false)
             scheduleFlush(context: context)
         case .abandon(let token, let status):
             guard let id = callIDs[token], pending[id] != nil else {
                 // Still queued: it never reached the server.
                 if let index = queue[queueHead...].firstIndex(where: { $0.token == token }) {
-                    queue[index].promise.fail(status)
+                    queue[index].sink.fail(status)
                     queue.remove(at: index)
                 }
                 promise?.succeed()
@@ -208,6 +290,13 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             var buffer = context.channel.allocator.buffer(capacity: 16)
             Frame(type: .cancel, callID: id).write(to: &buffer)
             context.write(wrapOutboundOut(buffer), promise: promise)
+        case .grant(let token, let increment):
+            promise?.succeed()
+            guard let id = callIDs[token], pending[id] != nil else { return }
+            pending[id]!.credit += Int(increment)
+            var buffer = context.channel.allocator.buffer(capacity: 16)
+            try! Frame.control(.windowUpdate, callID: id, WindowUpdate(increment: increment)).write(to: &buffer)
+            context.write(wrapOutboundOut(buffer), promise: nil)
         }
     }
 
@@ -238,10 +327,10 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             do {
                 try Frame.control(.callStart, callID: id, call.start).write(to: &buffer)
             } catch {
-                call.promise.fail(RPCStatus(.internal, "could not encode CALL_START: \(error)"))
+                call.sink.fail(RPCStatus(.internal, "could not encode CALL_START: \(error)"))
                 continue
             }
-            pending[id] = PendingCall(token: call.token, promise: call.promise)
+            pending[id] = PendingCall(token: call.token, sink: call.sink)
             callIDs[call.token] = id
             Frame(type: .message, flags: .endStream, callID: id, payload: call.request).write(to: &buffer)
             context.write(wrapOutboundOut(buffer), promise: nil)
@@ -268,19 +357,24 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             }
             serverSettingsReceived = true
         case .message:
-            pending[frame.callID]?.response = frame.payload
+            messageReceived(frame, context: context)
         case .callEnd:
             guard let call = pending.removeValue(forKey: frame.callID) else { return }
             callIDs[call.token] = nil
+            let end: CallEnd
             do {
-                let end = try frame.decodePayload(as: CallEnd.self)
-                if end.status.code == .ok {
-                    call.promise.succeed(call.response ?? ByteBuffer())
-                } else {
-                    call.promise.fail(end.status)
-                }
+                end = try frame.decodePayload(as: CallEnd.self)
             } catch {
-                call.promise.fail(RPCStatus(.internal, "malformed CALL_END: \(error)"))
+                call.sink.fail(RPCStatus(.internal, "malformed CALL_END: \(error)"))
+                return
+            }
+            switch call.sink {
+            case .unary(let promise) where end.status.code == .ok:
+                promise.succeed(call.response ?? ByteBuffer())
+            case .stream(let continuation) where end.status.code == .ok:
+                continuation.finish()
+            default:
+                call.sink.fail(end.status)
             }
         case .ping where !frame.flags.contains(.ack):
             var buffer = context.channel.allocator.buffer(capacity: 18)
@@ -299,8 +393,9 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     func channelInactive(context: ChannelHandlerContext) {
         let status = closedStatus ?? RPCStatus(.unavailable, "the connection closed")
         closedStatus = status
+        lastClose.status = status
         for id in Array(pending.keys) { fail(id, status) }
-        for call in queue[queueHead...] { call.promise.fail(status) }
+        for call in queue[queueHead...] { call.sink.fail(status) }
         queue.removeAll()
         queueHead = 0
         context.fireChannelInactive()
@@ -311,9 +406,44 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         context.close(promise: nil)
     }
 
+    private func messageReceived(_ frame: Frame, context: ChannelHandlerContext) {
+        let id = frame.callID
+        guard var call = pending[id] else { return }
+        var message = frame.payload
+        if frame.flags.contains(.compressed) {
+            do {
+                message = try MessageCompression.decompress(message, limits: Self.decompressionLimits)
+            } catch {
+                cancel(id, status: error, context: context)
+                return
+            }
+        }
+        switch call.sink {
+        case .unary:
+            call.response = message
+            pending[id] = call
+        case .stream(let continuation):
+            guard call.credit > 0 else {
+                cancel(id, status: RPCStatus(.internal, "the server sent past its flow-control credit"), context: context)
+                return
+            }
+            call.credit -= 1
+            pending[id] = call
+            continuation.yield(message)
+        }
+    }
+
+    /// Ends a call the server is misbehaving on: fails it here, CANCEL there.
+    private func cancel(_ id: UInt32, status: RPCStatus, context: ChannelHandlerContext) {
+        fail(id, status)
+        var buffer = context.channel.allocator.buffer(capacity: 16)
+        Frame(type: .cancel, callID: id).write(to: &buffer)
+        context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+    }
+
     private func fail(_ id: UInt32, _ status: RPCStatus) {
         guard let call = pending.removeValue(forKey: id) else { return }
         callIDs[call.token] = nil
-        call.promise.fail(status)
+        call.sink.fail(status)
     }
 }

@@ -1,45 +1,52 @@
 public import NIOCore
-public import BizingWire
 
-/// What a handler knows about the call it serves.
-public struct ServerCallContext: Sendable {
-    public let method: String
-    public let metadata: [MetadataEntry]
-    /// When the call must be answered by; nil when the client set no timeout.
-    public let deadline: ContinuousClock.Instant?
+/// A method the server answers: its full name and a handler over encoded
+/// messages. Generated dispatch tables wrap typed handlers in these.
+public struct RPCMethod: Sendable {
+    public typealias UnaryHandler = @Sendable (ByteBuffer, ServerCallContext) async throws -> ByteBuffer
+    public typealias ServerStreamingHandler = @Sendable (ByteBuffer, ServerCallContext, ResponseStreamWriter) async throws -> Void
 
-    /// The first value for `key`, if any.
-    public func metadataValue(_ key: String) -> String? {
-        metadata.first { $0.key == key }?.value
+    enum Handler: Sendable {
+        case unary(UnaryHandler)
+        case serverStreaming(ServerStreamingHandler)
     }
-}
 
-/// A unary method: request bytes in, response bytes out, or an `RPCStatus`
-/// thrown. Generated dispatch tables wrap typed handlers in these.
-public struct UnaryMethod: Sendable {
+    /// `package.Service/Method`.
     public let name: String
-    public let handle: @Sendable (ByteBuffer, ServerCallContext) async throws -> ByteBuffer
+    let handler: Handler
 
-    public init(name: String, handle: @escaping @Sendable (ByteBuffer, ServerCallContext) async throws -> ByteBuffer) {
-        self.name = name
-        self.handle = handle
+    /// One request, one response: return the encoded response or throw an `RPCStatus`.
+    public static func unary(_ name: String, _ handle: @escaping UnaryHandler) -> RPCMethod {
+        RPCMethod(name: name, handler: .unary(handle))
+    }
+
+    /// One request, any number of responses sent through the writer (which
+    /// waits while the client has granted no credit); returning ends the
+    /// call with OK, throwing ends it with the error's status.
+    public static func serverStreaming(_ name: String, _ handle: @escaping ServerStreamingHandler) -> RPCMethod {
+        RPCMethod(name: name, handler: .serverStreaming(handle))
+    }
+
+    public var isServerStreaming: Bool {
+        if case .serverStreaming = handler { return true }
+        return false
     }
 }
 
 /// The methods a server answers, by full name (`package.Service/Method`).
 public struct MethodRegistry: Sendable {
-    private var methods: [String: UnaryMethod] = [:]
+    private var methods: [String: RPCMethod] = [:]
 
-    public init(_ methods: [UnaryMethod] = []) {
+    public init(_ methods: [RPCMethod] = []) {
         for method in methods { register(method) }
     }
 
-    public mutating func register(_ method: UnaryMethod) {
+    public mutating func register(_ method: RPCMethod) {
         precondition(methods[method.name] == nil, "method \(method.name) registered twice")
         methods[method.name] = method
     }
 
-    public subscript(name: String) -> UnaryMethod? { methods[name] }
+    public subscript(name: String) -> RPCMethod? { methods[name] }
 
     public var names: [String] { methods.keys.sorted() }
 }

@@ -2,6 +2,7 @@ public import NIOCore
 public import NIOPosix
 import BizingWire
 import Synchronization
+public import Logging
 
 /// Asks a connection to drain: GOAWAY, refuse new calls, close when idle.
 struct DrainRequest: Sendable {}
@@ -34,22 +35,39 @@ public final class RPCServer: Sendable {
     }
 
     /// Binds `socketPath` (replacing a stale socket file) and starts accepting.
+    /// - Parameters:
+    ///   - interceptors: run around every call, the first outermost.
+    ///   - logger: connection events, and each call's logger (labelled with its request id).
     public static func start(
         socketPath: String, registry: MethodRegistry, limits: ServerLimits = ServerLimits(),
+        interceptors: [any ServerInterceptor] = [], logger: Logger = Logger(label: "bizing.rpc"),
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> RPCServer {
         let connections = Connections()
-        let load = ServerLoad()
+        let environment = ServerEnvironment(
+            registry: registry, limits: limits, load: ServerLoad(), interceptors: interceptors, logger: logger)
+        // Generated request ids are `<process>-<connection>-<call>`: unique
+        // across restarts without a UUID per call.
+        let processTag = String(UInt32.random(in: 0x1000_0000...UInt32.max), radix: 16)
+        let connectionNumbers = Atomic<UInt64>(0)
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .childChannelInitializer { channel in
                 let refusal = connections.count >= limits.maxConnections
                     ? "the server has \(limits.maxConnections) connections open" : nil
                 if refusal == nil { connections.add(channel) }
-                return channel.eventLoop.makeCompletedFuture {
+                let number = connectionNumbers.wrappingAdd(1, ordering: .relaxed).newValue
+                return PeerCredentials.of(channel).flatMapThrowing { peer in
+                    let uid = peer.map { "\($0.uid)" } ?? "?"
+                    if let refusal {
+                        logger.warning("connection refused", metadata: ["reason": "\(refusal)", "peer-uid": "\(uid)"])
+                    } else {
+                        logger.debug("connection opened", metadata: ["connection": "\(number)", "peer-uid": "\(uid)"])
+                    }
                     let pipeline = channel.pipeline.syncOperations
                     try pipeline.addHandler(ByteToMessageHandler(FrameDecoder(maxFrameSize: limits.maxFrameSize)))
-                    try pipeline.addHandler(ServerConnectionHandler(registry: registry, limits: limits, load: load, refusal: refusal))
+                    try pipeline.addHandler(ServerConnectionHandler(
+                        environment: environment, peer: peer, connectionTag: "\(processTag)-\(number)", refusal: refusal))
                 }
             }
             .bind(unixDomainSocketPath: socketPath, cleanupExistingSocketFile: true)

@@ -1,5 +1,7 @@
 import NIOCore
 import BizingWire
+import Logging
+import Synchronization
 
 /// One client connection: the protocol's state machine on the event loop.
 ///
@@ -15,16 +17,23 @@ final class ServerConnectionHandler: ChannelInboundHandler {
 
     private struct ActiveCall {
         var start: CallStart
-        var method: UnaryMethod
+        var method: RPCMethod
         var deadline: ContinuousClock.Instant?
         var requestReceived = false
         var task: Task<Void, Never>?
         var deadlineTimer: Scheduled<Void>?
+        /// Server-streaming: messages the client still lets us send (shared
+        /// with the handler's task, which skips the round trip to the loop
+        /// while there is credit), and sends waiting for more credit.
+        var credit: StreamCredit?
+        var waitingSends: [(message: ByteBuffer, compressed: Bool, sent: EventLoopPromise<Void>)] = []
     }
 
-    private let registry: MethodRegistry
-    private let limits: ServerLimits
-    private let load: ServerLoad
+    private let environment: ServerEnvironment
+    private var limits: ServerLimits { environment.limits }
+    private let peer: PeerCredentials?
+    /// Names this connection in generated request ids.
+    private let connectionTag: String
     /// Set when the server is full: the connection is answered with GOAWAY.
     private let refusal: String?
     private var phase = Phase.awaitingPreface
@@ -35,12 +44,15 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     private var output = ByteBuffer()
     private var flushScheduled = false
 
-    init(registry: MethodRegistry, limits: ServerLimits, load: ServerLoad, refusal: String? = nil) {
-        self.registry = registry
-        self.limits = limits
-        self.load = load
+    init(environment: ServerEnvironment, peer: PeerCredentials?, connectionTag: String, refusal: String? = nil) {
+        self.environment = environment
+        self.peer = peer
+        self.connectionTag = connectionTag
         self.refusal = refusal
     }
+
+    /// Whether the client inflates zlib, so large responses may be compressed.
+    private var peerAcceptsZlib = false
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
@@ -111,6 +123,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
                     return
                 }
                 peerSettings = settings
+                peerAcceptsZlib = settings.acceptCompression.contains("zlib")
                 phase = .open
                 return
             }
@@ -126,14 +139,12 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         case .message: messageReceived(frame)
         case .cancel: cancelReceived(frame)
         case .ping: pingReceived(frame)
+        case .windowUpdate: windowUpdateReceived(frame)
         case .settings: connectionError(.internal, "SETTINGS may only be sent once")
-        case .goAway, .windowUpdate, .callEnd:
+        case .goAway, .callEnd:
             // Clients only ever receive CALL_END; GOAWAY from a client means it
-            // will start no more calls; requests are single messages, so there
-            // is no credit for the server to track.
-            if frame.type != .goAway && frame.callID == 0 && frame.type != .callEnd {
-                connectionError(.internal, "\(frame.type) needs a call id")
-            }
+            // will start no more calls.
+            break
         default:
             break  // unknown frame types are ignored, for later versions
         }
@@ -171,17 +182,22 @@ final class ServerConnectionHandler: ChannelInboundHandler {
                 details: StatusDetails(retryDelayMillis: 10, reason: "TOO_MANY_CALLS")))
             return
         }
-        guard let method = registry[start.method] else {
+        guard let method = environment.registry[start.method] else {
             endCall(id, RPCStatus(.unimplemented, "unknown method \(start.method)"))
             return
         }
-        guard load.acquireCall(limit: limits.maxConcurrentCalls) else {
+        guard environment.load.acquireCall(limit: limits.maxConcurrentCalls) else {
             endCall(id, RPCStatus(
                 .resourceExhausted, "the server has \(limits.maxConcurrentCalls) calls in flight",
                 details: StatusDetails(retryDelayMillis: 10, reason: "SERVER_BUSY")))
             return
         }
         var call = ActiveCall(start: start, method: method)
+        if method.isServerStreaming {
+            let credit = StreamCredit()
+            credit.grant(peerSettings.initialWindow == 0 ? WireLimits.defaultInitialWindow : Int(peerSettings.initialWindow))
+            call.credit = credit
+        }
         if start.timeoutMicros > 0, let context {
             let micros = Int64(clamping: start.timeoutMicros)
             call.deadline = ContinuousClock.now.advanced(by: .microseconds(micros))
@@ -250,30 +266,102 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         }
     }
 
+    /// The client consumed streamed messages: more credit for that call.
+    private func windowUpdateReceived(_ frame: Frame) {
+        guard frame.callID != 0 else {
+            connectionError(.internal, "WINDOW_UPDATE needs a call id")
+            return
+        }
+        guard let update = try? frame.decodePayload(as: WindowUpdate.self), update.increment > 0 else {
+            connectionError(.internal, "WINDOW_UPDATE must carry an increment above 0")
+            return
+        }
+        guard var call = calls[frame.callID] else {
+            if frame.callID > highestCallID { connectionError(.internal, "WINDOW_UPDATE for call \(frame.callID), which was never started") }
+            return
+        }
+        // Unary responses are not flow-controlled: nothing to grant.
+        guard let credit = call.credit else { return }
+        guard credit.available + Int(update.increment) <= Int(Int32.max) else {
+            connectionError(.internal, "WINDOW_UPDATE takes call \(frame.callID)'s credit past 2^31-1")
+            return
+        }
+        credit.grant(Int(update.increment))
+        var sentAny = false
+        while !call.waitingSends.isEmpty, credit.take() {
+            let waiting = call.waitingSends.removeFirst()
+            sendMessage(frame.callID, waiting.message, compressed: waiting.compressed)
+            waiting.sent.succeed()
+            sentAny = true
+        }
+        calls[frame.callID] = call
+        if sentAny { scheduleFlush() }
+    }
+
     // MARK: Running calls
 
     private func run(_ id: UInt32, request: ByteBuffer) {
         guard let context, var call = calls[id] else { return }
         call.requestReceived = true
-        let callContext = ServerCallContext(method: call.start.method, metadata: call.start.metadata, deadline: call.deadline)
-        let method = call.method
+        let callContext = ServerCallContext(
+            method: call.start.method, metadata: call.start.metadata, deadline: call.deadline, peer: peer,
+            logger: environment.logger, connectionTag: connectionTag, callID: id)
         let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
         let loop = context.eventLoop
-        call.task = Task {
-            let outcome: Result<ByteBuffer, RPCStatus>
-            do {
-                outcome = .success(try await method.handle(request, callContext))
-            } catch let status as RPCStatus {
-                outcome = .failure(status)
-            } catch is CancellationError {
-                outcome = .failure(RPCStatus(.cancelled, "the call was cancelled"))
-            } catch {
-                // Unexpected errors leave as a bare INTERNAL: no internals on the wire.
-                outcome = .failure(RPCStatus(.internal, "internal error"))
+        let interceptors = environment.interceptors
+        let compressAbove = peerAcceptsZlib ? limits.compressResponsesAbove : nil
+        switch call.method.handler {
+        case .unary(let handle):
+            call.task = Task {
+                let answer = await CallAnswering.answer(callContext, interceptors, compressAbove) {
+                    try await handle(request, $0)
+                }
+                loop.execute { handler.value.finish(id, answer.outcome, compressed: answer.compressed, context: callContext) }
             }
-            loop.execute { handler.value.finish(id, outcome) }
+        case .serverStreaming(let handle):
+            let credit = call.credit ?? StreamCredit()
+            let writer = ResponseStreamWriter { message in
+                try Task.checkCancellation()
+                var outgoing = message
+                let compressed = CallAnswering.compressIfLarge(&outgoing, above: compressAbove)
+                let ready = outgoing
+                if credit.take() {
+                    // Sends do not overlap, so nothing is parked ahead of this one.
+                    loop.execute { handler.value.streamSendWithCredit(id, ready, compressed: compressed) }
+                } else {
+                    try await loop.flatSubmit { handler.value.streamSend(id, ready, compressed: compressed, loop: loop) }.get()
+                }
+            }
+            call.task = Task {
+                let answer = await CallAnswering.answer(callContext, interceptors, nil) {
+                    try await handle(request, $0, writer)
+                    return ByteBuffer()
+                }
+                loop.execute { handler.value.finish(id, answer.outcome, context: callContext) }
+            }
         }
         calls[id] = call
+    }
+
+    /// Queues one streamed message the handler's task already took credit for.
+    private func streamSendWithCredit(_ id: UInt32, _ message: ByteBuffer, compressed: Bool) {
+        guard calls[id] != nil else { return }  // the call ended meanwhile
+        sendMessage(id, message, compressed: compressed)
+        scheduleFlush()
+    }
+
+    /// Queues one streamed message, or parks it until the client grants credit.
+    private func streamSend(_ id: UInt32, _ message: ByteBuffer, compressed: Bool, loop: any EventLoop) -> EventLoopFuture<Void> {
+        guard var call = calls[id] else { return loop.makeFailedFuture(CancellationError()) }
+        if call.waitingSends.isEmpty && call.credit?.take() == true {
+            sendMessage(id, message, compressed: compressed)
+            scheduleFlush()
+            return loop.makeSucceededVoidFuture()
+        }
+        let sent = loop.makePromise(of: Void.self)
+        call.waitingSends.append((message, compressed, sent))
+        calls[id] = call
+        return sent.futureResult
     }
 
     private func deadlinePassed(_ id: UInt32) {
@@ -282,15 +370,16 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         finish(id, .failure(RPCStatus(.deadlineExceeded, "the deadline passed before the call finished")))
     }
 
-    /// Answers a call once: the response (if any) and its CALL_END.
-    private func finish(_ id: UInt32, _ outcome: Result<ByteBuffer, RPCStatus>) {
-        guard removeCall(id) != nil else { return }
+    /// Answers a call once: the response (if any: streaming calls have sent
+    /// theirs) and its CALL_END.
+    private func finish(_ id: UInt32, _ outcome: Result<ByteBuffer, RPCStatus>, compressed: Bool = false, context callContext: ServerCallContext? = nil) {
+        guard let call = removeCall(id) else { return }
         switch outcome {
         case .success(let response):
-            send(Frame(type: .message, callID: id, payload: response))
-            endCall(id, .ok)
+            if !call.method.isServerStreaming { sendMessage(id, response, compressed: compressed) }
+            endCall(id, .ok, trailers: callContext.flatMap { $0.requestIDFromClient ? Self.requestIDTrailer($0) : nil } ?? [])
         case .failure(let status):
-            endCall(id, status)
+            endCall(id, status, trailers: callContext.map(Self.requestIDTrailer) ?? [])
         }
         if phase == .draining && calls.isEmpty {
             flushOutput()
@@ -300,15 +389,26 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         }
     }
 
-    private func endCall(_ id: UInt32, _ status: RPCStatus) {
-        send(try! Frame.control(.callEnd, callID: id, CallEnd(status: status)))
+    /// The request id goes back when the client chose it or the call failed,
+    /// so a failure can be found in the server's log.
+    private static func requestIDTrailer(_ context: ServerCallContext) -> [MetadataEntry] {
+        [MetadataEntry(key: "request-id", value: context.requestID)]
+    }
+
+    private func sendMessage(_ id: UInt32, _ message: ByteBuffer, compressed: Bool) {
+        send(Frame(type: .message, flags: compressed ? .compressed : [], callID: id, payload: message))
+    }
+
+    private func endCall(_ id: UInt32, _ status: RPCStatus, trailers: [MetadataEntry] = []) {
+        send(try! Frame.control(.callEnd, callID: id, CallEnd(status: status, trailers: trailers)))
     }
 
     /// Forgets a call: stops its timer and gives back its server-wide slot.
     private func removeCall(_ id: UInt32) -> ActiveCall? {
         guard let call = calls.removeValue(forKey: id) else { return nil }
         call.deadlineTimer?.cancel()
-        load.releaseCall()
+        for waiting in call.waitingSends { waiting.sent.fail(CancellationError()) }
+        environment.load.releaseCall()
         return call
     }
 
@@ -352,4 +452,77 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         abandonAllCalls()
         context?.close(promise: nil)
     }
+}
+
+/// What runs in a call's task, away from the event loop.
+enum CallAnswering {
+    struct Answer: Sendable {
+        let outcome: Result<ByteBuffer, RPCStatus>
+        let compressed: Bool
+    }
+
+    /// Runs a handler inside the interceptors; its response (compressed if
+    /// large), or the status its error ends the call with.
+    static func answer(
+        _ context: ServerCallContext, _ interceptors: [any ServerInterceptor], _ compressAbove: Int?,
+        _ body: (ServerCallContext) async throws -> ByteBuffer
+    ) async -> Answer {
+        do {
+            var response = interceptors.isEmpty ? try await body(context) : try await interceptors.run(context, body)
+            let compressed = compressIfLarge(&response, above: compressAbove)
+            return Answer(outcome: .success(response), compressed: compressed)
+        } catch {
+            return Answer(outcome: .failure(status(for: error, context)), compressed: false)
+        }
+    }
+
+    /// The status a handler's error ends the call with. Unexpected errors
+    /// leave as a bare INTERNAL (no internals on the wire) and are logged here.
+    static func status(for error: any Error, _ context: ServerCallContext) -> RPCStatus {
+        switch error {
+        case let status as RPCStatus:
+            return status
+        case is CancellationError:
+            return RPCStatus(.cancelled, "the call was cancelled")
+        default:
+            context.logger.error("handler failed; answered INTERNAL", metadata: ["error": "\(String(reflecting: error))"])
+            return RPCStatus(.internal, "internal error")
+        }
+    }
+
+    /// Compresses a response in place when the client inflates zlib and it
+    /// is at least `threshold` bytes, compression makes it smaller, and the
+    /// receiver's inflation bound (PROTOCOL.md §3) lets it through.
+    static func compressIfLarge(_ message: inout ByteBuffer, above threshold: Int?) -> Bool {
+        guard let threshold, message.readableBytes >= threshold,
+              let compressed = try? MessageCompression.compress(message),
+              compressed.readableBytes < message.readableBytes,
+              // The receiver refuses to inflate past this ratio (zip bombs): send such a message as it is.
+              message.readableBytes <= MessageCompression.Limits().cap(forCompressedSize: compressed.readableBytes)
+        else { return false }
+        message = compressed
+        return true
+    }
+
+}
+
+/// A streaming call's flow-control credit: granted on the event loop
+/// (WINDOW_UPDATE), taken by whoever sends.
+final class StreamCredit: Sendable {
+    private let messages = Atomic<Int>(0)
+
+    func grant(_ count: Int) { messages.add(count, ordering: .relaxed) }
+
+    /// Takes one message's credit if there is any.
+    func take() -> Bool {
+        var current = messages.load(ordering: .relaxed)
+        while current > 0 {
+            let (exchanged, original) = messages.compareExchange(expected: current, desired: current - 1, ordering: .relaxed)
+            if exchanged { return true }
+            current = original
+        }
+        return false
+    }
+
+    var available: Int { messages.load(ordering: .relaxed) }
 }

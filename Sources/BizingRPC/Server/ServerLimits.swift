@@ -1,4 +1,5 @@
 import BizingWire
+import Logging
 import Synchronization
 
 /// Per-connection limits the server enforces and announces in SETTINGS.
@@ -12,15 +13,28 @@ public struct ServerLimits: Sendable {
     public var maxConcurrentCalls = 10_000
     /// Open connections; one more is answered with GOAWAY and closed.
     public var maxConnections = 1024
+    /// Responses at least this large are sent zlib-compressed to clients that
+    /// accept it; nil never compresses. Over a local socket compression costs
+    /// more CPU than the bytes it saves, so only large messages pay it.
+    public var compressResponsesAbove: Int? = 64 << 10
 
     public init() {}
 
     var settings: Settings {
         Settings(
             maxFrameSize: UInt32(maxFrameSize), maxConcurrentCalls: UInt32(maxConcurrentCallsPerConnection),
-            initialWindow: 32, maxMetadataSize: UInt32(maxMetadataSize), maxMessageSize: UInt32(maxMessageSize),
+            initialWindow: UInt32(WireLimits.defaultInitialWindow), maxMetadataSize: UInt32(maxMetadataSize), maxMessageSize: UInt32(maxMessageSize),
             acceptCompression: ["zlib"])
     }
+}
+
+/// What every connection of one server shares.
+struct ServerEnvironment: Sendable {
+    let registry: MethodRegistry
+    let limits: ServerLimits
+    let load: ServerLoad
+    let interceptors: [any ServerInterceptor]
+    let logger: Logger
 }
 
 /// Calls in flight across all connections, shared by their handlers.

@@ -18,6 +18,12 @@ extension SystemV1.System {
             try await connection.unary(SystemV1.System.ping.fullName, request, as: SystemV1.PingResponse.self, metadata: metadata, timeout: timeout)
         }
 
+        /// Streams `count` responses that echo the payload, `interval_millis`
+        /// apart: for load tests, and for checking a client's flow control.
+        public func pingStream(_ request: SystemV1.PingStreamRequest, metadata: [MetadataEntry] = [], timeout: Duration? = nil) async throws -> ResponseStream<SystemV1.PingResponse> {
+            try await connection.serverStreaming(SystemV1.System.pingStream.fullName, request, as: SystemV1.PingResponse.self, metadata: metadata, timeout: timeout)
+        }
+
         /// Whether the server is serving.
         public func health(_ request: SystemV1.HealthRequest, metadata: [MetadataEntry] = [], timeout: Duration? = nil) async throws -> SystemV1.HealthResponse {
             try await connection.unary(SystemV1.System.health.fullName, request, as: SystemV1.HealthResponse.self, metadata: metadata, timeout: timeout)
