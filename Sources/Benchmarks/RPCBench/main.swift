@@ -35,7 +35,7 @@ func run(_ clients: [RPCClient], for duration: Duration, inFlight: Int) async th
     return try await withThrowingTaskGroup(of: [Double].self) { group in
         for client in clients {
             for _ in 0..<inFlight {
-                group.addTask {
+                group.addTask(executorPreference: client.executor) {
                     var latencies: [Double] = []
                     latencies.reserveCapacity(100_000)
                     while ContinuousClock.now < end {
@@ -61,8 +61,23 @@ func report(_ label: String, _ result: (calls: Int, latencies: [Double]), _ dura
                  label, Double(result.calls) / duration, percentile(0.5), percentile(0.9), percentile(0.99), percentile(0.999), sorted.last ?? 0))
 }
 
+/// CPU seconds (user + system) this process has used: per call, it is
+/// steadier than wall time on a busy machine.
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+}
+
+func measured(_ label: String, _ clients: [RPCClient], inFlight: Int) async throws {
+    let cpu = cpuSeconds()
+    let result = try await run(clients, for: .seconds(seconds), inFlight: inFlight)
+    let cpuPerCall = (cpuSeconds() - cpu) / Double(max(1, result.calls)) * 1e6
+    report(label + String(format: " (%.1f µs CPU per call, client and server)", cpuPerCall), result, Double(seconds))
+}
+
 _ = try await run(clients, for: .seconds(1), inFlight: inFlight)  // warm-up
-report("\(connections) connections x \(inFlight) in flight", try await run(clients, for: .seconds(seconds), inFlight: inFlight), Double(seconds))
-report("1 connection x 1 in flight", try await run([clients[0]], for: .seconds(seconds), inFlight: 1), Double(seconds))
+try await measured("\(connections) connections x \(inFlight) in flight", clients, inFlight: inFlight)
+try await measured("1 connection x 1 in flight", [clients[0]], inFlight: 1)
 for client in clients { try await client.close() }
 try await server.stop()

@@ -16,24 +16,32 @@ public final class RPCClient: Sendable {
     }
 
     private let socketPath: String
-    private let group: any EventLoopGroup
+    /// Every connection (the first and any reconnection) lives on this loop.
+    private let group: any EventLoop
     private let connection: Mutex<Connection>
     private let tokens = Atomic<UInt64>(1)
     private let lastClose: LastClose
+    /// The connection's event loop as a task executor. A task that makes many
+    /// calls runs cheapest here (`Task(executorPreference: client.executor)`
+    /// or `withTaskExecutorPreference`): its calls then start and resume
+    /// without a thread hop. Such a task must not block.
+    public let executor: EventLoopTaskExecutor
 
-    private init(socketPath: String, group: any EventLoopGroup, channel: any Channel, lastClose: LastClose) {
+    private init(socketPath: String, loop: any EventLoop, channel: any Channel, lastClose: LastClose) {
         self.socketPath = socketPath
-        self.group = group
+        self.group = loop
         self.connection = Mutex(.connected(channel))
         self.lastClose = lastClose
+        self.executor = EventLoopTaskExecutor(loop)
     }
 
     public static func connect(
         socketPath: String, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> RPCClient {
         let lastClose = LastClose()
-        let channel = try await open(socketPath: socketPath, group: group, lastClose: lastClose).get()
-        return RPCClient(socketPath: socketPath, group: group, channel: channel, lastClose: lastClose)
+        let loop = group.next()
+        let channel = try await open(socketPath: socketPath, group: loop, lastClose: lastClose).get()
+        return RPCClient(socketPath: socketPath, loop: loop, channel: channel, lastClose: lastClose)
     }
 
     private static func open(socketPath: String, group: any EventLoopGroup, lastClose: LastClose) -> EventLoopFuture<any Channel> {

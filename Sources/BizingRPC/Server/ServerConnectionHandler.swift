@@ -54,8 +54,12 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     /// Whether the client inflates zlib, so large responses may be compressed.
     private var peerAcceptsZlib = false
 
+    /// Handler tasks prefer this connection's loop (see `EventLoopTaskExecutor`).
+    private var executor: EventLoopTaskExecutor?
+
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        executor = EventLoopTaskExecutor(context.eventLoop)
         output = context.channel.allocator.buffer(capacity: 4096)
     }
 
@@ -310,13 +314,18 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         let loop = context.eventLoop
         let interceptors = environment.interceptors
         let compressAbove = peerAcceptsZlib ? limits.compressResponsesAbove : nil
+        let executor = self.executor
         switch call.method.handler {
         case .unary(let handle):
-            call.task = Task {
+            call.task = Task(executorPreference: executor) {
                 let answer = await CallAnswering.answer(callContext, interceptors, compressAbove) {
                     try await handle(request, $0)
                 }
-                loop.execute { handler.value.finish(id, answer.outcome, compressed: answer.compressed, context: callContext) }
+                if loop.inEventLoop {
+                    handler.value.finish(id, answer.outcome, compressed: answer.compressed, context: callContext)
+                } else {
+                    loop.execute { handler.value.finish(id, answer.outcome, compressed: answer.compressed, context: callContext) }
+                }
             }
         case .serverStreaming(let handle):
             let credit = call.credit ?? StreamCredit()
@@ -327,17 +336,25 @@ final class ServerConnectionHandler: ChannelInboundHandler {
                 let ready = outgoing
                 if credit.take() {
                     // Sends do not overlap, so nothing is parked ahead of this one.
-                    loop.execute { handler.value.streamSendWithCredit(id, ready, compressed: compressed) }
+                    if loop.inEventLoop {
+                        handler.value.streamSendWithCredit(id, ready, compressed: compressed)
+                    } else {
+                        loop.execute { handler.value.streamSendWithCredit(id, ready, compressed: compressed) }
+                    }
                 } else {
                     try await loop.flatSubmit { handler.value.streamSend(id, ready, compressed: compressed, loop: loop) }.get()
                 }
             }
-            call.task = Task {
+            call.task = Task(executorPreference: executor) {
                 let answer = await CallAnswering.answer(callContext, interceptors, nil) {
                     try await handle(request, $0, writer)
                     return ByteBuffer()
                 }
-                loop.execute { handler.value.finish(id, answer.outcome, context: callContext) }
+                if loop.inEventLoop {
+                    handler.value.finish(id, answer.outcome, context: callContext)
+                } else {
+                    loop.execute { handler.value.finish(id, answer.outcome, context: callContext) }
+                }
             }
         }
         calls[id] = call
