@@ -417,6 +417,11 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     }
 
     private func endCall(_ id: UInt32, _ status: RPCStatus, trailers: [MetadataEntry] = []) {
+        if trailers.isEmpty && status == .ok {
+            // Every field at its default: the payload is empty, no encoder needed.
+            send(Frame(type: .callEnd, callID: id))
+            return
+        }
         send(try! Frame.control(.callEnd, callID: id, CallEnd(status: status, trailers: trailers)))
     }
 
