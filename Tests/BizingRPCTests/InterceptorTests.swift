@@ -144,12 +144,8 @@ struct Tagging: ServerInterceptor {
         Frame(type: .message, flags: .endStream, callID: 2).write(to: &bytes)
         try Frame.control(.callStart, callID: 3, CallStart(method: "test.v1.Test/Echo")).write(to: &bytes)
         Frame(type: .message, flags: .endStream, callID: 3).write(to: &bytes)
-        var reply = ByteBuffer(bytes: try RawSocket.exchange(path: server.socketPath, send: Array(bytes.readableBytesView), until: { callEndCount($0) == 3 }))
-        var decoder = FrameDecoder()
-        var ends: [UInt32: CallEnd] = [:]
-        while let inbound = try decoder.decode(buffer: &reply) {
-            if case .frame(let frame) = inbound, frame.type == .callEnd { ends[frame.callID] = try frame.decodePayload(as: CallEnd.self) }
-        }
+        let ends = try serverFrames(try RawSocket.exchange(
+            path: server.socketPath, send: Array(bytes.readableBytesView), until: { callEndCount($0) == 3 })).callEnds()
         let generated = try #require(ends[1]?.trailers.first { $0.key == "request-id" }?.value)
         #expect(!generated.isEmpty)
         #expect(ends[2]?.trailers == [MetadataEntry(key: "request-id", value: "mine")])

@@ -38,16 +38,10 @@ import BizingWire
         try Frame.control(.callStart, callID: 3, CallStart(method: "test.v1.Test/Echo")).write(to: &bytes)
         let fine = try MessageCompression.compress(ByteBuffer(string: String(repeating: "fine ", count: 100)))
         Frame(type: .message, flags: [.endStream, .compressed], callID: 3, payload: fine).write(to: &bytes)
-        var reply = ByteBuffer(bytes: try RawSocket.exchange(
+        let frames = serverFrames(try RawSocket.exchange(
             path: server.socketPath, send: Array(bytes.readableBytesView), until: { callEndCount($0) == 2 }))
-        var decoder = FrameDecoder()
-        var ends: [UInt32: CallEnd] = [:]
-        var messages: [UInt32: ByteBuffer] = [:]
-        while let inbound = try decoder.decode(buffer: &reply) {
-            guard case .frame(let frame) = inbound else { continue }
-            if frame.type == .callEnd { ends[frame.callID] = try frame.decodePayload(as: CallEnd.self) }
-            if frame.type == .message { messages[frame.callID] = frame.payload }
-        }
+        let ends = try frames.callEnds()
+        let messages = Dictionary(frames.filter { $0.type == .message }.map { ($0.callID, $0.payload) }) { $1 }
         #expect(ends[1]?.status.code == .resourceExhausted)
         #expect(ends[3]?.status.code == .ok)
         #expect(messages[3].map { String(buffer: $0) } == String(repeating: "fine ", count: 100))

@@ -186,12 +186,7 @@ func status(of body: () async throws -> Void) async -> RPCStatus? {
         for id in UInt32(1)...5 {
             try Frame.control(.callStart, callID: id, flags: .endStream, CallStart(method: "test.v1.Test/Sleep")).write(to: &bytes)
         }
-        var reply = ByteBuffer(bytes: try RawSocket.exchange(path: server.socketPath, send: Array(bytes.readableBytesView), readFor: 1))
-        var decoder = FrameDecoder()
-        var ends: [UInt32: CallEnd] = [:]
-        while let inbound = try decoder.decode(buffer: &reply) {
-            if case .frame(let frame) = inbound, frame.type == .callEnd { ends[frame.callID] = try frame.decodePayload(as: CallEnd.self) }
-        }
+        let ends = try serverFrames(try RawSocket.exchange(path: server.socketPath, send: Array(bytes.readableBytesView), readFor: 1)).callEnds()
         #expect(Array(ends.keys) == [5])
         #expect(ends[5]?.status.code == .resourceExhausted)
         #expect(ends[5]?.status.details.retryDelayMillis != nil)
@@ -306,10 +301,7 @@ func status(of body: () async throws -> Void) async -> RPCStatus? {
         try Frame.control(.settings, Settings()).write(to: &bytes)
         bytes.writeInteger(UInt32(64 << 20))
         bytes.writeBytes([FrameType.message.rawValue, 0, 0, 0, 0, 1])
-        var reply = ByteBuffer(bytes: try RawSocket.exchange(path: server.socketPath, send: Array(bytes.readableBytesView)))
-        var decoder = FrameDecoder()
-        var frames: [Frame] = []
-        while let inbound = try decoder.decode(buffer: &reply) { if case .frame(let frame) = inbound { frames.append(frame) } }
+        let frames = serverFrames(try RawSocket.exchange(path: server.socketPath, send: Array(bytes.readableBytesView)))
         let goAway = try #require(frames.first { $0.type == .goAway })
         #expect(try goAway.decodePayload(as: GoAway.self).code == .resourceExhausted)
 
@@ -367,13 +359,27 @@ enum RawSocket {
     }
 }
 
-/// Counts the CALL_END frames in raw server output (after its 8-byte preface).
-func callEndCount(_ bytes: [UInt8]) -> Int {
+/// The frames in raw server output (after its preface), up to the first incomplete one.
+func serverFrames(_ bytes: [UInt8]) -> [Frame] {
     var buffer = ByteBuffer(bytes: bytes)
     var decoder = FrameDecoder()
-    var count = 0
+    var frames: [Frame] = []
     while let inbound = try? decoder.decode(buffer: &buffer) {
-        if case .frame(let frame) = inbound, frame.type == .callEnd { count += 1 }
+        if case .frame(let frame) = inbound { frames.append(frame) }
     }
-    return count
+    return frames
+}
+
+/// Counts the CALL_END frames in raw server output.
+func callEndCount(_ bytes: [UInt8]) -> Int {
+    serverFrames(bytes).count { $0.type == .callEnd }
+}
+
+extension [Frame] {
+    /// The decoded CALL_END of each call.
+    func callEnds() throws -> [UInt32: CallEnd] {
+        var ends: [UInt32: CallEnd] = [:]
+        for frame in self where frame.type == .callEnd { ends[frame.callID] = try frame.decodePayload(as: CallEnd.self) }
+        return ends
+    }
 }

@@ -146,12 +146,8 @@ final class SendCounter: Sendable {
         try Frame.control(.settings, Settings(acceptCompression: ["zlib"])).write(to: &bytes)
         try Frame.control(.callStart, callID: 1, CallStart(method: "test.v1.Test/Big")).write(to: &bytes)
         Frame(type: .message, flags: .endStream, callID: 1).write(to: &bytes)
-        var reply = ByteBuffer(bytes: try RawSocket.exchange(path: server.socketPath, send: Array(bytes.readableBytesView), until: { callEndCount($0) == 1 }))
-        var decoder = FrameDecoder()
-        var messages: [Frame] = []
-        while let inbound = try decoder.decode(buffer: &reply) {
-            if case .frame(let frame) = inbound, frame.type == .message { messages.append(frame) }
-        }
+        let messages = serverFrames(try RawSocket.exchange(
+            path: server.socketPath, send: Array(bytes.readableBytesView), until: { callEndCount($0) == 1 })).filter { $0.type == .message }
         #expect(messages.count == 3)
         #expect(messages.allSatisfy { $0.flags.contains(.compressed) && $0.payload.readableBytes < big.utf8.count / 2 })
         try await client.close()
@@ -176,10 +172,7 @@ final class SendCounter: Sendable {
         try Frame.control(.callStart, callID: 1, CallStart(method: "test.v1.Test/Numbers")).write(to: &bytes)
         Frame(type: .message, flags: .endStream, callID: 1, payload: ByteBuffer(string: "10")).write(to: &bytes)
         try Frame.control(.windowUpdate, callID: 1, WindowUpdate(increment: 0)).write(to: &bytes)
-        var reply = ByteBuffer(bytes: try RawSocket.exchange(path: server.socketPath, send: Array(bytes.readableBytesView)))
-        var decoder = FrameDecoder()
-        var frames: [Frame] = []
-        while let inbound = try decoder.decode(buffer: &reply) { if case .frame(let frame) = inbound { frames.append(frame) } }
+        let frames = serverFrames(try RawSocket.exchange(path: server.socketPath, send: Array(bytes.readableBytesView)))
         let goAway = try #require(frames.first { $0.type == .goAway })
         #expect(try goAway.decodePayload(as: GoAway.self).code == .internal)
         try await server.stop()
