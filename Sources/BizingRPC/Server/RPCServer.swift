@@ -1,5 +1,6 @@
 public import NIOCore
 public import NIOPosix
+public import Logging
 import BizingWire
 import Synchronization
 
@@ -11,6 +12,7 @@ public final class RPCServer: Sendable {
     public let socketPath: String
     private let channel: any Channel
     private let connections: Connections
+    private let logger: Logger
 
     /// The open client connections, so shutdown can drain them.
     final class Connections: Sendable {
@@ -27,16 +29,21 @@ public final class RPCServer: Sendable {
         var count: Int { channels.withLock { $0.count } }
     }
 
-    private init(socketPath: String, channel: any Channel, connections: Connections) {
+    private init(socketPath: String, channel: any Channel, connections: Connections, logger: Logger) {
         self.socketPath = socketPath
         self.channel = channel
         self.connections = connections
+        self.logger = logger
     }
+
+    /// A logger that drops everything: the default when none is given.
+    public static let silentLogger = Logger(label: "bizing.rpc", factory: { _ in SwiftLogNoOpLogHandler() })
 
     /// Binds `socketPath` (replacing a stale socket file) and starts accepting.
     public static func start(
         socketPath: String, registry: MethodRegistry, limits: ServerLimits = ServerLimits(),
-        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        logger: Logger = RPCServer.silentLogger
     ) async throws -> RPCServer {
         let connections = Connections()
         let load = ServerLoad()
@@ -45,16 +52,26 @@ public final class RPCServer: Sendable {
             .childChannelInitializer { channel in
                 let refusal = connections.count >= limits.maxConnections
                     ? "the server has \(limits.maxConnections) connections open" : nil
-                if refusal == nil { connections.add(channel) }
+                if let refusal {
+                    logger.warning("refusing a connection: \(refusal)")
+                } else {
+                    connections.add(channel)
+                    logger.debug("connection opened", metadata: ["connections": "\(connections.count)"])
+                    channel.closeFuture.whenComplete { _ in logger.debug("connection closed") }
+                }
                 return channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
+                    if let readTimeout = limits.readTimeout {
+                        try pipeline.addHandler(FrameProgressWatch(timeout: TimeAmount(readTimeout), logger: logger))
+                    }
                     try pipeline.addHandler(ByteToMessageHandler(FrameDecoder(maxFrameSize: limits.maxFrameSize)))
                     try pipeline.addHandler(ServerConnectionHandler(registry: registry, limits: limits, load: load, refusal: refusal))
                 }
             }
             .bind(unixDomainSocketPath: socketPath, cleanupExistingSocketFile: true)
             .get()
-        return RPCServer(socketPath: socketPath, channel: channel, connections: connections)
+        logger.info("listening", metadata: ["socket": "\(socketPath)"])
+        return RPCServer(socketPath: socketPath, channel: channel, connections: connections, logger: logger)
     }
 
     /// Stops accepting, sends every connection GOAWAY, lets calls in flight
@@ -62,15 +79,25 @@ public final class RPCServer: Sendable {
     public func stop(drainTimeout: Duration = .seconds(10)) async throws {
         try await channel.close()
         let open = connections.all
+        logger.info("stopped accepting; draining", metadata: ["connections": "\(open.count)", "drain-timeout": "\(drainTimeout)"])
         for connection in open {
             connection.pipeline.fireUserInboundEventTriggered(DrainRequest())
         }
         let deadline = ContinuousClock.now + drainTimeout
+        var forced = 0
         for connection in open {
             while connection.isActive && ContinuousClock.now < deadline {
                 try? await Task.sleep(for: .milliseconds(5))
             }
-            if connection.isActive { try? await connection.close() }
+            if connection.isActive {
+                forced += 1
+                try? await connection.close()
+            }
+        }
+        if forced > 0 {
+            logger.warning("drain timeout passed: closed connections with calls still in flight", metadata: ["connections": "\(forced)"])
+        } else {
+            logger.info("drained", metadata: ["connections": "\(open.count)"])
         }
     }
 }

@@ -12,6 +12,12 @@ public struct ServerLimits: Sendable {
     public var maxConcurrentCalls = 10_000
     /// Open connections; one more is answered with GOAWAY and closed.
     public var maxConnections = 1024
+    /// The half-frame read timeout: a connection whose preface, or any frame,
+    /// has not arrived whole this long after its first byte is closed (the
+    /// preface is due from the moment the connection opens). A connection
+    /// resting between frames is never closed for being quiet. `nil` turns
+    /// the check off.
+    public var readTimeout: Duration? = .seconds(10)
 
     public init() {}
 
