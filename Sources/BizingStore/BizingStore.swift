@@ -8,7 +8,7 @@ import Foundation
 /// - WAL journal mode (readers never wait for the writer),
 /// - `foreign_keys = ON`,
 /// - a busy timeout of `busyTimeout` (5 s by default) instead of failing at once,
-/// - `synchronous = FULL` (a committed booking survives a power cut).
+/// - `synchronous = FULL` on the writer (a committed booking survives a power cut).
 public final class BizingStore: Sendable {
     public static let defaultBusyTimeout: Duration = .seconds(5)
 
@@ -40,13 +40,19 @@ public final class BizingStore: Sendable {
         configuration.journalMode = .wal
         configuration.foreignKeysEnabled = true
         let timeout = busyTimeout.components
-        configuration.busyMode = .timeout(Double(timeout.seconds) + Double(timeout.attoseconds) / 1e18)
+        let milliseconds = max(0, timeout.seconds * 1000 + timeout.attoseconds / 1_000_000_000_000_000)
+        configuration.busyMode = .timeout(Double(milliseconds) / 1000)
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
+            // GRDB gives its reader connections a busy timeout of their own
+            // (10 s); every connection gets ours.
+            try db.execute(sql: "PRAGMA busy_timeout = \(milliseconds)")
         }
         let pool: DatabasePool
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
+            // GRDB sets synchronous = NORMAL on the writer when it turns WAL on;
+            // the writer is the one connection that commits, so FULL goes there.
+            try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
             // Reader connections open lazily: open one now, so a file that is
             // not a database fails here rather than on the first call.
             _ = try pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM sqlite_master") }

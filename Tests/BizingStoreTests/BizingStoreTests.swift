@@ -34,10 +34,10 @@ func mode(_ path: String) throws -> Int {
             #expect(throws: DatabaseError.self) { try db.execute(sql: "INSERT INTO child (parent) VALUES (7)") }
         }
         // Readers are configured the same way.
-        try await store.pool.read { db in
-            #expect(try Int.fetchOne(db, sql: "PRAGMA foreign_keys") == 1)
-            #expect(try Int.fetchOne(db, sql: "PRAGMA busy_timeout") == 5000)
+        let reader = try await store.pool.read { db in
+            [try Int.fetchOne(db, sql: "PRAGMA foreign_keys"), try Int.fetchOne(db, sql: "PRAGMA busy_timeout")]
         }
+        #expect(reader == [1, 5000])
         #expect(FileManager.default.fileExists(atPath: path + "-wal"))
         #expect(try mode(path + "-wal") == 0o600)
         try await store.check()

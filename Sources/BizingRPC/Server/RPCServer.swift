@@ -86,7 +86,7 @@ public final class RPCServer: Sendable {
         let deadline = ContinuousClock.now + drainTimeout
         var forced = 0
         for connection in open {
-            while connection.isActive && ContinuousClock.now < deadline {
+            while connection.isActive && ContinuousClock.now < deadline && !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(5))
             }
             if connection.isActive {
