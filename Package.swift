@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         // The system libz (zlib1g-dev). compress-nio's inflate cannot tell a finished
@@ -60,6 +62,7 @@ let package = Package(
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),
@@ -76,13 +79,26 @@ let package = Package(
             path: "clients/swift/BizingClient",
             swiftSettings: strictSettings
         ),
+        // The SQLite database: opens and configures it (GRDB over the system libsqlite3).
+        .target(
+            name: "BizingStore",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "BizingStoreTests",
+            dependencies: ["BizingStore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings
+        ),
         // The composition root: wires the contexts to the RPC runtime.
         .target(
             name: "BizingServer",
             dependencies: [
-                "BizingAPI", "BizingRPC", "BizingWire",
+                "BizingAPI", "BizingRPC", "BizingWire", "BizingStore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),
@@ -91,12 +107,19 @@ let package = Package(
             dependencies: [
                 "BizingServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "BizingServerTests",
-            dependencies: ["BizingServer", "BizingClient", "BizingAPI", "BizingRPC", "BizingWire"],
+            dependencies: [
+                "BizingServer", "BizingClient", "BizingAPI", "BizingRPC", "BizingWire", "BizingStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strictSettings
         ),
         // What the CLI needs beyond the client: JSON <-> protobuf through descriptors.

@@ -1,56 +1,236 @@
-import BizingRPC
+public import BizingRPC
 import BizingAPI
+import BizingStore
 import Foundation
+public import Logging
 import NIOCore
 import NIOPosix
+public import ServiceLifecycle
+import Synchronization
 
 /// The composition root: wires the contexts' services to the RPC runtime
-/// and owns the socket's folder, file mode and lock.
+/// and owns the socket's folder, file mode and lock, and the database.
 public final class BizingServer: Sendable {
     public let configuration: ServerConfiguration
     private let rpc: RPCServer
     private let lock: SocketLock
+    private let store: BizingStore
     private let group: MultiThreadedEventLoopGroup
+    private let logger: Logger
+    private let stopped = Mutex(false)
 
-    private init(configuration: ServerConfiguration, rpc: RPCServer, lock: SocketLock, group: MultiThreadedEventLoopGroup) {
+    private init(
+        configuration: ServerConfiguration, rpc: RPCServer, lock: SocketLock, store: BizingStore,
+        group: MultiThreadedEventLoopGroup, logger: Logger
+    ) {
         self.configuration = configuration
         self.rpc = rpc
         self.lock = lock
+        self.store = store
         self.group = group
+        self.logger = logger
     }
 
     /// Every method the server answers.
-    static func registry() -> MethodRegistry {
-        MethodRegistry(SystemServer(services: BizingSchema.services).methods)
+    static func registry(store: BizingStore, logger: Logger) -> MethodRegistry {
+        let system = SystemServer(services: BizingSchema.services) {
+            do {
+                try await store.check()
+                return true
+            } catch {
+                logger.warning("health: the database does not answer SELECT 1", metadata: ["error": "\(error)"])
+                return false
+            }
+        }
+        return MethodRegistry(system.methods)
     }
 
-    /// Creates the socket's folder (0700) if missing, takes the lock (a live
-    /// server keeps it: a second one refuses), replaces a stale socket file,
-    /// binds, and makes the socket 0600.
-    public static func start(_ configuration: ServerConfiguration) async throws -> BizingServer {
-        let folder = (configuration.socketPath as NSString).deletingLastPathComponent
-        if !FileManager.default.fileExists(atPath: folder) {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    /// Creates the socket's folder if missing (0700; 0750 owned by the socket
+    /// group when there is one), takes the lock (a live server keeps it: a
+    /// second one refuses), opens the database, replaces a stale socket file,
+    /// binds, and makes the socket 0600 (0660 owned by the socket group).
+    ///
+    /// - Throws: `ServerStartError` saying what is wrong: an unknown socket
+    ///   group, a folder that cannot be created, another live server, a
+    ///   database that cannot be opened, a socket that cannot be bound.
+    public static func start(_ configuration: ServerConfiguration, logger: Logger = RPCServer.silentLogger) async throws -> BizingServer {
+        var groupID: gid_t?
+        if let name = configuration.socketGroup {
+            guard let id = ServerConfiguration.groupID(named: name) else {
+                throw ServerStartError("the socket group '\(name)' does not exist")
+            }
+            groupID = id
         }
+        try prepareSocketFolder(for: configuration.socketPath, groupID: groupID, groupName: configuration.socketGroup, logger: logger)
         let lock = try SocketLock(socketPath: configuration.socketPath)
+        let store: BizingStore
+        do {
+            store = try BizingStore.open(path: configuration.databasePath)
+        } catch {
+            lock.release()
+            throw ServerStartError(error.description)
+        }
+        logger.info("database open", metadata: ["path": "\(configuration.databasePath)"])
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
         do {
-            let rpc = try await RPCServer.start(socketPath: configuration.socketPath, registry: registry(), group: group)
-            guard chmod(configuration.socketPath, 0o600) == 0 else {
-                throw ServerStartError("cannot set the socket's mode: \(String(cString: strerror(errno)))")
+            let rpc = try await RPCServer.start(
+                socketPath: configuration.socketPath, registry: registry(store: store, logger: logger),
+                limits: configuration.limits, group: group, logger: logger)
+            do {
+                try setSocketMode(configuration.socketPath, groupID: groupID, groupName: configuration.socketGroup)
+            } catch {
+                try? await rpc.stop(drainTimeout: .zero)
+                throw error
             }
-            return BizingServer(configuration: configuration, rpc: rpc, lock: lock, group: group)
+            logger.info("serving", metadata: [
+                "socket": "\(configuration.socketPath)", "threads": "\(max(1, configuration.threads))",
+                "socket-group": "\(configuration.socketGroup ?? "-")",
+            ])
+            return BizingServer(configuration: configuration, rpc: rpc, lock: lock, store: store, group: group, logger: logger)
         } catch {
             try? await group.shutdownGracefully()
+            try? store.close()
+            lock.release()
             throw error
         }
     }
 
-    public func stop() async throws {
-        try await rpc.stop()
+    /// Stops accepting, sends GOAWAY, lets calls in flight finish for up to
+    /// `drainTimeout` (default: the configuration's), then closes every
+    /// connection and the database and removes the socket file. Stopping
+    /// twice does nothing the second time.
+    public func stop(drainTimeout: Duration? = nil) async throws {
+        let first = stopped.withLock { stopped in
+            defer { stopped = true }
+            return !stopped
+        }
+        guard first else { return }
+        try await rpc.stop(drainTimeout: drainTimeout ?? configuration.drainTimeout)
+        do {
+            try store.close()
+        } catch {
+            logger.error("closing the database failed", metadata: ["error": "\(error)"])
+        }
         try? FileManager.default.removeItem(atPath: configuration.socketPath)
         lock.release()
         try await group.shutdownGracefully()
+        logger.info("stopped")
+    }
+
+    /// The database, for tests that need to break it.
+    var database: BizingStore { store }
+
+    // MARK: Files
+
+    /// Creates the socket's folder when it is missing. The mode of a folder
+    /// that already exists is left alone, except the data folder's
+    /// (`$BIZING_HOME` or `~/.bizing`, which belongs to Bizing): it follows
+    /// the socket group like a new folder does.
+    private static func prepareSocketFolder(for socketPath: String, groupID: gid_t?, groupName: String?, logger: Logger) throws {
+        let folder = (socketPath as NSString).deletingLastPathComponent
+        guard !folder.isEmpty else { return }
+        var managed = false
+        if !FileManager.default.fileExists(atPath: folder) {
+            do {
+                try FileManager.default.createDirectory(
+                    atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw ServerStartError("cannot create the socket folder \(folder): \(reason(error))")
+            }
+            managed = true
+        } else if Self.samePath(folder, DefaultLocations.dataDirectory) {
+            var info = stat()
+            managed = stat(folder, &info) == 0 && info.st_uid == geteuid()
+        }
+        if managed {
+            if let groupID {
+                guard chown(folder, uid_t.max, groupID) == 0 else {
+                    throw ServerStartError("cannot give the socket folder \(folder) to group '\(groupName ?? "")': \(errorText())")
+                }
+                guard chmod(folder, 0o750) == 0 else { throw ServerStartError("cannot set the mode of \(folder): \(errorText())") }
+            } else {
+                guard chmod(folder, 0o700) == 0 else { throw ServerStartError("cannot set the mode of \(folder): \(errorText())") }
+            }
+        } else if let groupID {
+            var info = stat()
+            if stat(folder, &info) == 0 {
+                let groupCanEnter = info.st_gid == groupID && info.st_mode & 0o010 != 0
+                if !groupCanEnter && info.st_mode & 0o001 == 0 {
+                    logger.warning(
+                        "members of the socket group may not reach the socket through its folder; to let them: chgrp \(groupName ?? "") \(folder) && chmod 0750 \(folder)",
+                        metadata: ["folder": "\(folder)"])
+                }
+            }
+        }
+    }
+
+    private static func setSocketMode(_ path: String, groupID: gid_t?, groupName: String?) throws {
+        if let groupID {
+            guard chown(path, uid_t.max, groupID) == 0 else {
+                throw ServerStartError("cannot give the socket to group '\(groupName ?? "")': \(errorText()) (the user running bizingd must be a member of it)")
+            }
+        }
+        guard chmod(path, groupID == nil ? 0o600 : 0o660) == 0 else {
+            throw ServerStartError("cannot set the socket's mode: \(errorText())")
+        }
+    }
+
+    private static func samePath(_ a: String, _ b: String) -> Bool {
+        URL(fileURLWithPath: a).standardizedFileURL.resolvingSymlinksInPath().path
+            == URL(fileURLWithPath: b).standardizedFileURL.resolvingSymlinksInPath().path
+    }
+
+    private static func errorText() -> String { String(cString: strerror(errno)) }
+
+    private static func reason(_ error: any Error) -> String {
+        if let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        return error.localizedDescription
+    }
+}
+
+extension BizingServer: Service {
+    /// Serves until graceful shutdown is triggered (SIGTERM or SIGINT under
+    /// bizingd's `ServiceGroup`), then drains for up to the configuration's
+    /// drain timeout and stops. When the task is cancelled instead, stops
+    /// without waiting for calls in flight.
+    public func run() async throws {
+        do {
+            try await gracefulShutdown()
+        } catch {
+            logger.info("cancelled: stopping without draining")
+            try await stop(drainTimeout: .zero)
+            return
+        }
+        logger.info("graceful shutdown: draining calls in flight", metadata: ["drain-timeout": "\(configuration.drainTimeout)"])
+        try await stop()
+    }
+}
+
+/// Runs the server as a `Service`: starts it when the service group runs it
+/// (after the group has installed its signal handlers, so a signal is never
+/// missed), calls `onReady` once the socket accepts calls, serves until
+/// graceful shutdown, then drains and stops. A start failure is thrown from
+/// `run()`.
+public struct BizingService: Service, CustomStringConvertible {
+    public let configuration: ServerConfiguration
+    private let logger: Logger
+    private let onReady: @Sendable (BizingServer) -> Void
+
+    public init(configuration: ServerConfiguration, logger: Logger, onReady: @escaping @Sendable (BizingServer) -> Void = { _ in }) {
+        self.configuration = configuration
+        self.logger = logger
+        self.onReady = onReady
+    }
+
+    /// How ServiceLifecycle names it in logs.
+    public var description: String { "BizingService(\(configuration.socketPath))" }
+
+    public func run() async throws {
+        let server = try await BizingServer.start(configuration, logger: logger)
+        onReady(server)
+        try await server.run()
     }
 }
 

@@ -6,9 +6,13 @@ import BizingWire
 public struct SystemServer: SystemV1.SystemService {
     /// The services this server answers (all of them carry descriptors).
     let services: [ServiceDescriptor]
+    /// Whether what the server depends on (the database) answers.
+    let isHealthy: @Sendable () async -> Bool
 
-    public init(services: [ServiceDescriptor]) {
+    /// - Parameter isHealthy: asked on every `Health` call; false answers NOT_SERVING.
+    public init(services: [ServiceDescriptor], isHealthy: @escaping @Sendable () async -> Bool = { true }) {
         self.services = services
+        self.isHealthy = isHealthy
     }
 
     public func ping(_ request: SystemV1.PingRequest, context: ServerCallContext) async throws -> SystemV1.PingResponse {
@@ -34,7 +38,7 @@ public struct SystemServer: SystemV1.SystemService {
     }
 
     public func health(_ request: SystemV1.HealthRequest, context: ServerCallContext) async throws -> SystemV1.HealthResponse {
-        SystemV1.HealthResponse(status: .serving)
+        SystemV1.HealthResponse(status: await isHealthy() ? .serving : .notServing)
     }
 
     public func listServices(_ request: SystemV1.ListServicesRequest, context: ServerCallContext) async throws -> SystemV1.ListServicesResponse {

@@ -1,8 +1,8 @@
 public import NIOCore
 public import NIOPosix
+public import Logging
 import BizingWire
 import Synchronization
-public import Logging
 
 /// Asks a connection to drain: GOAWAY, refuse new calls, close when idle.
 struct DrainRequest: Sendable {}
@@ -12,6 +12,7 @@ public final class RPCServer: Sendable {
     public let socketPath: String
     private let channel: any Channel
     private let connections: Connections
+    private let logger: Logger
 
     /// The open client connections, so shutdown can drain them.
     final class Connections: Sendable {
@@ -28,11 +29,15 @@ public final class RPCServer: Sendable {
         var count: Int { channels.withLock { $0.count } }
     }
 
-    private init(socketPath: String, channel: any Channel, connections: Connections) {
+    private init(socketPath: String, channel: any Channel, connections: Connections, logger: Logger) {
         self.socketPath = socketPath
         self.channel = channel
         self.connections = connections
+        self.logger = logger
     }
+
+    /// A logger that drops everything: the default when none is given.
+    public static let silentLogger = Logger(label: "bizing.rpc", factory: { _ in SwiftLogNoOpLogHandler() })
 
     /// Binds `socketPath` (replacing a stale socket file) and starts accepting.
     /// - Parameters:
@@ -40,8 +45,9 @@ public final class RPCServer: Sendable {
     ///   - logger: connection events, and each call's logger (labelled with its request id).
     public static func start(
         socketPath: String, registry: MethodRegistry, limits: ServerLimits = ServerLimits(),
-        interceptors: [any ServerInterceptor] = [], logger: Logger = Logger(label: "bizing.rpc"),
-        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        interceptors: [any ServerInterceptor] = [],
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        logger: Logger = RPCServer.silentLogger
     ) async throws -> RPCServer {
         let connections = Connections()
         let environment = ServerEnvironment(
@@ -63,8 +69,12 @@ public final class RPCServer: Sendable {
                         logger.warning("connection refused", metadata: ["reason": "\(refusal)", "peer-uid": "\(uid)"])
                     } else {
                         logger.debug("connection opened", metadata: ["connection": "\(number)", "peer-uid": "\(uid)"])
+                        channel.closeFuture.whenComplete { _ in logger.debug("connection closed", metadata: ["connection": "\(number)"]) }
                     }
                     let pipeline = channel.pipeline.syncOperations
+                    if let readTimeout = limits.readTimeout {
+                        try pipeline.addHandler(FrameProgressWatch(timeout: TimeAmount(readTimeout), logger: logger))
+                    }
                     try pipeline.addHandler(ByteToMessageHandler(FrameDecoder(maxFrameSize: limits.maxFrameSize)))
                     try pipeline.addHandler(ServerConnectionHandler(
                         environment: environment, peer: peer, connectionTag: "\(processTag)-\(number)", refusal: refusal))
@@ -72,7 +82,8 @@ public final class RPCServer: Sendable {
             }
             .bind(unixDomainSocketPath: socketPath, cleanupExistingSocketFile: true)
             .get()
-        return RPCServer(socketPath: socketPath, channel: channel, connections: connections)
+        logger.info("listening", metadata: ["socket": "\(socketPath)"])
+        return RPCServer(socketPath: socketPath, channel: channel, connections: connections, logger: logger)
     }
 
     /// Stops accepting, sends every connection GOAWAY, lets calls in flight
@@ -80,15 +91,25 @@ public final class RPCServer: Sendable {
     public func stop(drainTimeout: Duration = .seconds(10)) async throws {
         try await channel.close()
         let open = connections.all
+        logger.info("stopped accepting; draining", metadata: ["connections": "\(open.count)", "drain-timeout": "\(drainTimeout)"])
         for connection in open {
             connection.pipeline.fireUserInboundEventTriggered(DrainRequest())
         }
         let deadline = ContinuousClock.now + drainTimeout
+        var forced = 0
         for connection in open {
-            while connection.isActive && ContinuousClock.now < deadline {
+            while connection.isActive && ContinuousClock.now < deadline && !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(5))
             }
-            if connection.isActive { try? await connection.close() }
+            if connection.isActive {
+                forced += 1
+                try? await connection.close()
+            }
+        }
+        if forced > 0 {
+            logger.warning("drain timeout passed: closed connections with calls still in flight", metadata: ["connections": "\(forced)"])
+        } else {
+            logger.info("drained", metadata: ["connections": "\(open.count)"])
         }
     }
 }

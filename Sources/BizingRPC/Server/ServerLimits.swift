@@ -17,6 +17,12 @@ public struct ServerLimits: Sendable {
     /// accept it; nil never compresses. Over a local socket compression costs
     /// more CPU than the bytes it saves, so only large messages pay it.
     public var compressResponsesAbove: Int? = 64 << 10
+    /// The half-frame read timeout: a connection whose preface, or any frame,
+    /// has not arrived whole this long after its first byte is closed (the
+    /// preface is due from the moment the connection opens). A connection
+    /// resting between frames is never closed for being quiet. `nil` turns
+    /// the check off.
+    public var readTimeout: Duration? = .seconds(10)
 
     public init() {}
 

@@ -1,0 +1,120 @@
+public import GRDB
+import Foundation
+
+/// The server's SQLite database: opened once at start, configured the same
+/// way every time, closed at stop. (Its schema and migrations come later.)
+///
+/// Configuration, on every connection of the pool:
+/// - WAL journal mode (readers never wait for the writer),
+/// - `foreign_keys = ON`,
+/// - a busy timeout of `busyTimeout` (5 s by default) instead of failing at once,
+/// - `synchronous = FULL` on the writer (a committed booking survives a power cut).
+public final class BizingStore: Sendable {
+    public static let defaultBusyTimeout: Duration = .seconds(5)
+
+    /// The database file.
+    public let path: String
+    /// The connection pool: one writer, several readers.
+    public let pool: DatabasePool
+
+    private init(path: String, pool: DatabasePool) {
+        self.path = path
+        self.pool = pool
+    }
+
+    /// Opens (creating if missing) the database at `path`. A missing folder is
+    /// created 0700 and a new file 0600 (SQLite gives its `-wal` and `-shm`
+    /// files the same mode).
+    ///
+    /// - Throws: `StoreError` naming the path and what went wrong: a folder
+    ///   that cannot be created, a path that is a folder, a file that cannot be
+    ///   opened or is not a SQLite database.
+    public static func open(path: String, busyTimeout: Duration = defaultBusyTimeout) throws(StoreError) -> BizingStore {
+        guard !path.isEmpty else { throw StoreError("the database path is empty") }
+        let folder = (path as NSString).deletingLastPathComponent
+        try createFolder(folder.isEmpty ? "." : folder, for: path)
+        try createFile(path)
+
+        var configuration = Configuration()
+        configuration.label = "bizing"
+        configuration.journalMode = .wal
+        configuration.foreignKeysEnabled = true
+        let timeout = busyTimeout.components
+        let milliseconds = max(0, timeout.seconds * 1000 + timeout.attoseconds / 1_000_000_000_000_000)
+        configuration.busyMode = .timeout(Double(milliseconds) / 1000)
+        configuration.prepareDatabase { db in
+            // GRDB gives its reader connections a busy timeout of their own
+            // (10 s); every connection gets ours.
+            try db.execute(sql: "PRAGMA busy_timeout = \(milliseconds)")
+        }
+        let pool: DatabasePool
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            // GRDB sets synchronous = NORMAL on the writer when it turns WAL on;
+            // the writer is the one connection that commits, so FULL goes there.
+            try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
+            // Reader connections open lazily: open one now, so a file that is
+            // not a database fails here rather than on the first call.
+            _ = try pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM sqlite_master") }
+        } catch let error as DatabaseError {
+            throw StoreError("cannot open the database \(path): \(error.message ?? "\(error.resultCode)")")
+        } catch {
+            throw StoreError("cannot open the database \(path): \(error)")
+        }
+        return BizingStore(path: path, pool: pool)
+    }
+
+    /// Runs `SELECT 1` on a reader connection; throws if the database cannot answer.
+    public func check() async throws {
+        let one = try await pool.read { try Int.fetchOne($0, sql: "SELECT 1") }
+        guard one == 1 else { throw StoreError("SELECT 1 returned \(one.map(String.init) ?? "nothing")") }
+    }
+
+    /// Closes every connection. Later reads and writes fail.
+    public func close() throws {
+        try pool.close()
+    }
+
+    private static func createFolder(_ folder: String, for path: String) throws(StoreError) {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) {
+            guard isFolder.boolValue else { throw StoreError("cannot create the database \(path): \(folder) is not a folder") }
+            return
+        }
+        do {
+            try FileManager.default.createDirectory(
+                atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw StoreError("cannot create the database folder \(folder): \(Self.reason(error))")
+        }
+    }
+
+    private static func createFile(_ path: String) throws(StoreError) {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {
+            if isFolder.boolValue { throw StoreError("cannot open the database \(path): it is a folder") }
+            return
+        }
+        let fd = Foundation.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            let code = errno
+            if code == EEXIST { return }  // created meanwhile: SQLite opens it
+            throw StoreError("cannot create the database \(path): \(String(cString: strerror(code)))")
+        }
+        _ = Foundation.close(fd)
+    }
+
+    private static func reason(_ error: any Error) -> String {
+        if let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError,
+           underlying.domain == NSPOSIXErrorDomain, let code = POSIXErrorCode(rawValue: Int32(underlying.code)) {
+            return String(cString: strerror(code.rawValue))
+        }
+        return error.localizedDescription
+    }
+}
+
+/// Why the database could not be opened; the description names the path.
+public struct StoreError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
