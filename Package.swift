@@ -18,11 +18,13 @@ let package = Package(
         .library(name: "BizingClient", targets: ["BizingClient"]),
         .executable(name: "bizingd", targets: ["bizingd"]),
         .executable(name: "bizing", targets: ["bizing"]),
+        .executable(name: "bizing-load", targets: ["bizing-load"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         // The system libz (zlib1g-dev). compress-nio's inflate cannot tell a finished
@@ -101,6 +103,18 @@ let package = Package(
                 "BizingTools", "BizingAPI", "BizingClient", "BizingRPC", "BizingWire",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The load generator: N connections x M calls in flight, latency histograms.
+        .executableTarget(
+            name: "bizing-load",
+            dependencies: [
+                "BizingRPC", "BizingWire", "BizingTools", "BizingAPI",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             swiftSettings: strictSettings
         ),
