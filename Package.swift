@@ -128,16 +128,6 @@ let package = Package(
         .executableTarget(name: "bizing-codegen", dependencies: ["BizingCodegen"], swiftSettings: strictSettings),
         .testTarget(name: "BizingCodegenTests", dependencies: ["BizingCodegen"], swiftSettings: strictSettings),
         .executableTarget(
-            name: "bizing-rpc-bench",
-            dependencies: [
-                "BizingRPC", "BizingWire",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-            ],
-            path: "Sources/Benchmarks/RPCBench",
-            swiftSettings: strictSettings
-        ),
-        .executableTarget(
             name: "bizing-wire-bench",
             dependencies: ["BizingWire"],
             path: "Sources/Benchmarks/WireBench",
