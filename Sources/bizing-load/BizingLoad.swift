@@ -113,8 +113,9 @@ struct BizingLoad: AsyncParsableCommand {
 
         let runner = LoadRunner(clients: clients, plan: plan, inFlight: inFlight, progress: !quiet)
         let interrupt = Interrupt { runner.requestStop() }
+        var warmupCalls = 0
         if warmup > 0 {
-            _ = await runner.phase("warmup", until: .elapsed(.milliseconds(Int64(warmup * 1000))))
+            warmupCalls = await runner.phase("warmup", until: .elapsed(.milliseconds(Int64(warmup * 1000)))).calls
         }
         let stop: LoadRunner.StopRule = count.map { .calls($0) } ?? .elapsed(.milliseconds(Int64((duration ?? 10) * 1000)))
         let result = await runner.phase("load", until: stop)
@@ -124,7 +125,7 @@ struct BizingLoad: AsyncParsableCommand {
 
         let summary = Summary(
             method: plan.method, connections: connections, inFlight: inFlight,
-            requestBytes: plan.request.readableBytes, requestWireBytes: plan.wireBytes, result: result)
+            requestBytes: plan.request.readableBytes, requestWireBytes: plan.wireBytes, warmupCalls: warmupCalls, result: result)
         if json { try summary.printJSON() } else { summary.printText() }
         if summary.result.succeeded == 0 {
             let worst = summary.result.errors.max { $0.value < $1.value || ($0.value == $1.value && $0.key.rawValue > $1.key.rawValue) }

@@ -21,6 +21,9 @@ final class LoadRunner: Sendable {
         /// Successful calls' latency, in microseconds.
         var latency = LoadRunner.histogram()
         var elapsed: Duration = .zero
+        /// This process's CPU time over the phase (all threads).
+        var userCPU: Duration = .zero
+        var systemCPU: Duration = .zero
     }
 
     let clients: [RPCClient]
@@ -59,6 +62,7 @@ final class LoadRunner: Sendable {
         failed.store(0, ordering: .relaxed)
         tickets.store(0, ordering: .relaxed)
         let clock = ContinuousClock()
+        let cpuAtStart = Self.cpuTime()
         let start = clock.now
         let deadline: ContinuousClock.Instant? = if case .elapsed(let duration) = rule { start + duration } else { nil }
         let limit: Int? = if case .calls(let count) = rule { count } else { nil }
@@ -80,6 +84,9 @@ final class LoadRunner: Sendable {
             return merged
         }
         merged.elapsed = clock.now - start
+        let cpuAtEnd = Self.cpuTime()
+        merged.userCPU = cpuAtEnd.user - cpuAtStart.user
+        merged.systemCPU = cpuAtEnd.system - cpuAtStart.system
         reporter?.cancel()
         _ = await reporter?.value
         return merged
@@ -109,6 +116,18 @@ final class LoadRunner: Sendable {
             completed.add(1, ordering: .relaxed)
         }
         return result
+    }
+
+    /// User and system CPU time of the whole process so far.
+    static func cpuTime() -> (user: Duration, system: Duration) {
+        var usage = rusage()
+        #if canImport(Glibc)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        #endif
+        func duration(_ time: timeval) -> Duration { .seconds(Int64(time.tv_sec)) + .microseconds(Int64(time.tv_usec)) }
+        return (duration(usage.ru_utime), duration(usage.ru_stime))
     }
 
     static func micros(_ duration: Duration) -> UInt64 {

@@ -9,10 +9,16 @@ struct Summary {
     let inFlight: Int
     let requestBytes: Int
     let requestWireBytes: Int
+    /// Calls made while warming up (not in the figures).
+    let warmupCalls: Int
     let result: LoadRunner.Result
 
     var seconds: Double { Double(LoadRunner.micros(result.elapsed)) / 1e6 }
     var callsPerSecond: Double { seconds > 0 ? Double(result.calls) / seconds : 0 }
+    var userCPUSeconds: Double { Double(LoadRunner.micros(result.userCPU)) / 1e6 }
+    var systemCPUSeconds: Double { Double(LoadRunner.micros(result.systemCPU)) / 1e6 }
+    /// This process's CPU per call (all its threads), in µs.
+    var cpuMicrosPerCall: Double { result.calls > 0 ? (userCPUSeconds + systemCPUSeconds) * 1e6 / Double(result.calls) : 0 }
 
     /// The percentiles reported, with their JSON names.
     static let percentiles: [(name: String, label: String, value: Double)] = [
@@ -41,6 +47,7 @@ struct Summary {
         } else {
             lines.append("latency µs none: no call succeeded")
         }
+        lines.append(String(format: "client CPU %.2f s user + %.2f s system = %.1f µs a call", userCPUSeconds, systemCPUSeconds, cpuMicrosPerCall))
         print(lines.joined(separator: "\n"))
     }
 
@@ -53,10 +60,16 @@ struct Summary {
             "requestBytes": requestBytes,
             "requestWireBytes": requestWireBytes,
             "calls": result.calls,
+            "warmupCalls": warmupCalls,
             "succeeded": result.succeeded,
             "errors": Dictionary(uniqueKeysWithValues: errorsByName.map { ($0.name, $0.count) }),
             "durationSeconds": (seconds * 1000).rounded() / 1000,
             "callsPerSecond": (callsPerSecond * 10).rounded() / 10,
+            "clientCPU": [
+                "userSeconds": (userCPUSeconds * 1000).rounded() / 1000,
+                "systemSeconds": (systemCPUSeconds * 1000).rounded() / 1000,
+                "microsPerCall": (cpuMicrosPerCall * 10).rounded() / 10,
+            ],
         ]
         if latency.totalCount > 0 {
             var micros: [String: Any] = [:]
