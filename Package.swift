@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "BizingClient", targets: ["BizingClient"]),
         .executable(name: "bizingd", targets: ["bizingd"]),
         .executable(name: "bizing", targets: ["bizing"]),
+        .executable(name: "bizing-load", targets: ["bizing-load"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -27,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         // The system libz (zlib1g-dev). compress-nio's inflate cannot tell a finished
@@ -133,6 +135,18 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The load generator: N connections x M calls in flight, latency histograms.
+        .executableTarget(
+            name: "bizing-load",
+            dependencies: [
+                "BizingRPC", "BizingWire", "BizingTools", "BizingAPI",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "BizingToolsTests",
             dependencies: ["BizingTools", "BizingAPI", "BizingRPC", "BizingWire", "BizingServer"],
@@ -142,16 +156,6 @@ let package = Package(
         .target(name: "BizingCodegen", swiftSettings: strictSettings),
         .executableTarget(name: "bizing-codegen", dependencies: ["BizingCodegen"], swiftSettings: strictSettings),
         .testTarget(name: "BizingCodegenTests", dependencies: ["BizingCodegen"], swiftSettings: strictSettings),
-        .executableTarget(
-            name: "bizing-rpc-bench",
-            dependencies: [
-                "BizingRPC", "BizingWire",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-            ],
-            path: "Sources/Benchmarks/RPCBench",
-            swiftSettings: strictSettings
-        ),
         .executableTarget(
             name: "bizing-wire-bench",
             dependencies: ["BizingWire"],

@@ -31,6 +31,13 @@ public final class BizingServer: Sendable {
         self.logger = logger
     }
 
+    /// What runs around every call: a debug line per call, and call counts
+    /// and durations for whichever swift-metrics backend the process
+    /// bootstraps (none by default). The Identity context adds authentication.
+    static func interceptors() -> [any ServerInterceptor] {
+        [CallLogging(), CallMetrics()]
+    }
+
     /// Every method the server answers.
     static func registry(store: BizingStore, logger: Logger) -> MethodRegistry {
         let system = SystemServer(services: BizingSchema.services) {
@@ -75,7 +82,7 @@ public final class BizingServer: Sendable {
         do {
             let rpc = try await RPCServer.start(
                 socketPath: configuration.socketPath, registry: registry(store: store, logger: logger),
-                limits: configuration.limits, group: group, logger: logger)
+                limits: configuration.limits, interceptors: interceptors(), group: group, logger: logger)
             do {
                 try setSocketMode(configuration.socketPath, groupID: groupID, groupName: configuration.socketGroup)
             } catch {

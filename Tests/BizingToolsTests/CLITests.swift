@@ -3,6 +3,7 @@ import Foundation
 import BizingServer
 
 /// Runs the built `bizing` against a live server, as a user would.
+/// (`LoadToolTests` runs `bizing-load` through the same helpers.)
 @Suite struct CLITests {
     struct Run {
         var status: Int32
@@ -12,17 +13,17 @@ import BizingServer
 
     /// Runs on a dispatch thread: the blocking wait must not hold one of the
     /// few cooperative threads the in-process server's handlers need.
-    static func bizing(_ arguments: [String], socket: String, stdin: String = "") async throws -> Run {
+    static func bizing(_ arguments: [String], socket: String, stdin: String = "", program: String = "bizing") async throws -> Run {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
-                continuation.resume(with: Result { try runBlocking(arguments, socket: socket, stdin: stdin) })
+                continuation.resume(with: Result { try runBlocking(arguments, socket: socket, stdin: stdin, program: program) })
             }
         }
     }
 
-    static func runBlocking(_ arguments: [String], socket: String, stdin: String) throws -> Run {
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("bizing")
-        try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build bizing first (swift build)")
+    static func runBlocking(_ arguments: [String], socket: String, stdin: String, program: String = "bizing") throws -> Run {
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(program)
+        try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build \(program) first (swift build)")
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
