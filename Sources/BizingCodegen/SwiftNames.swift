@@ -52,4 +52,49 @@ enum SwiftNames {
         }
         return result + "_"
     }
+
+    /// `PingStream`, `interval_millis`, `HTTPStatus` -> `ping-stream`,
+    /// `interval-millis`, `http-status`: command and flag names.
+    static func kebab(_ name: String) -> String {
+        let characters = Array(name)
+        var words: [String] = [], word = ""
+        for (index, character) in characters.enumerated() {
+            if character == "_" || character == "-" || character == "." {
+                if !word.isEmpty { words.append(word); word = "" }
+                continue
+            }
+            if character.isUppercase, let previous = word.last {
+                let nextIsLower = index + 1 < characters.count && characters[index + 1].isLowercase
+                if previous.isLowercase || previous.isNumber || (previous.isUppercase && nextIsLower) {
+                    words.append(word)
+                    word = ""
+                }
+            }
+            word.append(character)
+        }
+        if !word.isEmpty { words.append(word) }
+        return words.map { $0.lowercased() }.joined(separator: "-")
+    }
+
+    /// A Swift string literal of `text` on one line: quotes, backslashes and
+    /// control characters escaped.
+    static func stringLiteral(_ text: String) -> String {
+        var escaped = "\""
+        for character in text {
+            switch character {
+            case "\\": escaped += "\\\\"
+            case "\"": escaped += "\\\""
+            case "\n": escaped += "\\n"
+            case "\r": escaped += "\\r"
+            case "\t": escaped += "\\t"
+            default:
+                if character.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+                    for scalar in character.unicodeScalars { escaped += "\\u{\(String(scalar.value, radix: 16))}" }
+                } else {
+                    escaped.append(character)
+                }
+            }
+        }
+        return escaped + "\""
+    }
 }

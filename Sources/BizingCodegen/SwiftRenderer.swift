@@ -431,25 +431,7 @@ public struct SwiftRenderer {
         }
     }
 
-    private func literal(_ text: String) -> String {
-        var escaped = "\""
-        for character in text {
-            switch character {
-            case "\\": escaped += "\\\\"
-            case "\"": escaped += "\\\""
-            case "\n": escaped += "\\n"
-            case "\r": escaped += "\\r"
-            case "\t": escaped += "\\t"
-            default:
-                if character.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
-                    for scalar in character.unicodeScalars { escaped += "\\u{\(String(scalar.value, radix: 16))}" }
-                } else {
-                    escaped.append(character)
-                }
-            }
-        }
-        return escaped + "\""
-    }
+    private func literal(_ text: String) -> String { SwiftNames.stringLiteral(text) }
 }
 
 /// Which imports a file's public declarations need.

@@ -7,8 +7,8 @@ import Foundation
 /// lowerCamelCase names (proto names accepted too), enum names, RFC 3339
 /// timestamps, base64 bytes, 64-bit integers as strings.
 public struct DescriptorJSON: Sendable {
-    private let messages: [String: MessageDescriptor]
-    private let enums: [String: EnumDescriptor]
+    let messages: [String: MessageDescriptor]
+    let enums: [String: EnumDescriptor]
 
     public init(messages: [MessageDescriptor], enums: [EnumDescriptor]) {
         self.messages = Dictionary(messages.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
@@ -24,20 +24,20 @@ public struct DescriptorJSON: Sendable {
 
     // MARK: Field types
 
-    private indirect enum Kind {
+    indirect enum Kind {
         case scalar(String)
         case message(String)
         case enumeration(String)
         case timestamp
     }
 
-    private enum Shape {
+    enum Shape {
         case single(Kind)
         case repeated(Kind)
         case map(key: String, value: Kind)
     }
 
-    private func shape(_ type: String) -> Shape {
+    func shape(_ type: String) -> Shape {
         if type.hasPrefix("map<") {
             let inner = type.dropFirst(4).dropLast()
             let parts = inner.split(separator: ",", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
@@ -48,7 +48,7 @@ public struct DescriptorJSON: Sendable {
         return .single(kind(type))
     }
 
-    private func kind(_ type: String) -> Kind {
+    func kind(_ type: String) -> Kind {
         if type.hasPrefix("message ") { return .message(String(type.dropFirst(8))) }
         if type.hasPrefix("enum ") { return .enumeration(String(type.dropFirst(5))) }
         if type == "google.protobuf.Timestamp" { return .timestamp }

@@ -633,7 +633,7 @@ struct RendererStabilityTests {
         try String(contentsOf: root.appendingPathComponent(relativePath), encoding: .utf8)
     }
 
-    @Test("schema/system.proto renders to the committed system.pb.swift and system.client.swift")
+    @Test("schema/system.proto renders to the committed system.pb.swift, system.client.swift and system.commands.swift")
     func systemProto() throws {
         // The generator is run from the package root with relative paths
         // (scripts/generate), which is what the header records.
@@ -643,11 +643,14 @@ struct RendererStabilityTests {
         let committedClient = try Self.read("clients/swift/BizingClient/Generated/system.client.swift")
         #expect(output.api == committedAPI, "\(firstDifference(output.api, committedAPI))")
         #expect(output.client == committedClient, "\(firstDifference(output.client ?? "", committedClient))")
+        let commands = try CLIRenderer(files: [file]).render(file)
+        let committedCommands = try Self.read("Sources/bizing/Generated/system.commands.swift")
+        #expect(commands == committedCommands, "\(firstDifference(commands ?? "", committedCommands))")
     }
 
     /// What `scripts/generate --check` checks: every schema file, rendered
     /// with all of them, gives exactly the committed files, the schema index
-    /// included, and no committed generated file is left over.
+    /// and command indexes included, and no committed generated file is left over.
     @Test("every committed generated file is up to date with schema/")
     func allCommittedFiles() throws {
         let fileManager = FileManager.default
@@ -655,20 +658,24 @@ struct RendererStabilityTests {
             .filter { $0.hasSuffix(".proto") }.sorted()
         try #require(names.contains("system.proto"))
         let files = try names.map { try ProtoParser.parse(try Self.read("schema/\($0)"), path: "schema/\($0)") }
-        let renderer = try SwiftRenderer(files: files)
-        let apiDir = "Sources/BizingAPI/Generated", clientDir = "clients/swift/BizingClient/Generated"
-        var wanted: [String: String] = ["\(apiDir)/BizingSchema.pb.swift": renderer.renderSchemaIndex(files)]
+        let renderer = try SwiftRenderer(files: files), commands = try CLIRenderer(files: files)
+        let apiDir = "Sources/BizingAPI/Generated", clientDir = "clients/swift/BizingClient/Generated", cliDir = "Sources/bizing/Generated"
+        var wanted: [String: String] = [
+            "\(apiDir)/BizingSchema.pb.swift": renderer.renderSchemaIndex(files),
+            "\(cliDir)/GeneratedCommands.swift": commands.renderIndex(),
+        ]
         for (name, file) in zip(names, files) {
             let base = String(name.dropLast(".proto".count))
             let output = renderer.render(file)
             wanted["\(apiDir)/\(base).pb.swift"] = output.api
             if let client = output.client { wanted["\(clientDir)/\(base).client.swift"] = client }
+            if let cli = commands.render(file) { wanted["\(cliDir)/\(base).commands.swift"] = cli }
         }
         for (path, text) in wanted.sorted(by: { $0.key < $1.key }) {
             let committed = try Self.read(path)
             #expect(committed == text, "\(path): \(firstDifference(text, committed))")
         }
-        for directory in [apiDir, clientDir] {
+        for directory in [apiDir, clientDir, cliDir] {
             let committed = try fileManager.contentsOfDirectory(atPath: Self.root.appendingPathComponent(directory).path)
                 .filter { $0.hasSuffix(".swift") }.map { "\(directory)/\($0)" }
             #expect(Set(committed).subtracting(wanted.keys).isEmpty, "not generated from any schema file")

@@ -94,4 +94,89 @@ import BizingServer
         #expect(noServer.status == 10 + 14)
         #expect(noServer.stderr.contains("Is bizingd running?"))
     }
+
+    static let pong = "{\n  \"payload\" : \"aGk=\"\n}\n"
+
+    @Test func generatedCommandsCallEveryMethod() async throws {
+        try await withServer { socket in
+            let ping = try await Self.bizing(["system", "ping", "--payload", "aGk="], socket: socket)
+            #expect(ping.status == 0, "\(ping.stderr)")
+            #expect(ping.stdout == Self.pong)
+
+            let stream = try await Self.bizing(["system", "ping-stream", "--payload", "aGk=", "--count", "3"], socket: socket)
+            #expect(stream.status == 0, "\(stream.stderr)")
+            #expect(stream.stdout == String(repeating: Self.pong, count: 3))
+
+            let zero = try await Self.bizing(["system", "ping-stream", "--payload", "aGk=", "--count", "0"], socket: socket)
+            #expect(zero.status == 10 + 3)
+            #expect(zero.stderr.hasPrefix("INVALID_ARGUMENT: "))
+            #expect(zero.stderr.contains("\n  count: must be 1 to 1,000,000"))
+            #expect(zero.stdout.isEmpty)
+
+            // --data gives the request, the flags override its fields (under either JSON name).
+            let overridden = try await Self.bizing(
+                ["system", "ping-stream", "-d", #"{"payload":"aGk=","count":5,"interval_millis":60001}"#, "--count", "2", "--interval-millis", "0", "--json-lines"],
+                socket: socket)
+            #expect(overridden.status == 0, "\(overridden.stderr)")
+            #expect(overridden.stdout == "{\"payload\":\"aGk=\"}\n{\"payload\":\"aGk=\"}\n")
+
+            let fromStdin = try await Self.bizing(["system", "ping", "-d", "-", "--payload", "AQID"], socket: socket, stdin: #"{"payload":"aGk="}"#)
+            #expect(fromStdin.stdout == "{\n  \"payload\" : \"AQID\"\n}\n")
+
+            let health = try await Self.bizing(["system", "health"], socket: socket)
+            #expect(health.stdout == "{\n  \"status\" : \"SERVING_STATUS_SERVING\"\n}\n")
+
+            let badFlag = try await Self.bizing(["system", "ping", "--payload", "***"], socket: socket)
+            #expect(badFlag.status == 1)
+            #expect(badFlag.stderr.contains("payload: expected base64 text"))
+        }
+    }
+
+    @Test func aStreamThatFailsPrintsWhatArrivedThenTheStatus() async throws {
+        try await withServer { socket in
+            // The second response is a minute away, so the deadline ends the stream.
+            let run = try await Self.bizing(
+                ["system", "ping-stream", "--payload", "aGk=", "--count", "2", "--interval-millis", "60000", "--timeout", "2", "--json-lines"],
+                socket: socket)
+            #expect(run.status == 10 + 4)
+            #expect(run.stderr.hasPrefix("DEADLINE_EXCEEDED: "))
+            // The first response normally arrives at once. But the in-process
+            // server's handlers share the cooperative threads with every other
+            // test of this process, and under a loaded parallel run they can
+            // wait past any short deadline, so an empty output is tolerated.
+            #expect(run.stdout == "{\"payload\":\"aGk=\"}\n" || run.stdout.isEmpty, "\(run.stdout)")
+        }
+    }
+
+    @Test func callStreamsAServerStreamingMethod() async throws {
+        try await withServer { socket in
+            let run = try await Self.bizing(["call", "bizing.system.v1.System/PingStream", #"{"payload":"aGk=","count":2}"#], socket: socket)
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(run.stdout == String(repeating: Self.pong, count: 2))
+        }
+    }
+
+    @Test func helpComesFromTheSchema() async throws {
+        let socket = "/tmp/bizing-unused.sock"
+        let group = try await Self.bizing(["system", "--help"], socket: socket)
+        #expect(group.status == 0)
+        // Whitespace runs as one space: the help wraps to the terminal's width.
+        let words = group.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        for (method, doc) in [
+            ("ping", "Echoes the payload back: the cheapest call there is."),
+            ("ping-stream", "Streams `count` responses that echo the payload, `interval_millis` apart: for load tests, and for checking a client's flow control."),
+            ("health", "Whether the server is serving."),
+            ("list-services", "The full name of every service the server answers."),
+            ("describe", "A service, a method (package.Service/Method), a message or an enum, by full name."),
+        ] {
+            #expect(words.contains(" \(method) \(doc) "), "\(method): \(group.stdout)")
+        }
+
+        let method = try await Self.bizing(["system", "ping-stream", "--help"], socket: socket)
+        #expect(method.stdout.contains("--interval-millis <uint32>"))
+        #expect(method.stdout.contains("- count (uint32, --count): How many responses: 1 to 1,000,000."))
+
+        let root = try await Self.bizing(["--help"], socket: socket)
+        #expect(root.stdout.contains("\n  system "))
+    }
 }

@@ -17,8 +17,14 @@ struct Bizing: AsyncParsableCommand {
             Exit status: 0 on success; on an RPC error, 10 plus the gRPC status code \
             (13 = INVALID_ARGUMENT, 15 = NOT_FOUND, 22 = UNAVAILABLE, 26 = UNAUTHENTICATED, ...); \
             1 for a usage or local error.
+
+            Every method of the schema is a command too, with a flag per field: \
+            bizing <service> <method> (bizing system ping --payload aGk=); \
+            bizing <service> <method> --help describes it.
             """,
-        subcommands: [Call.self, List.self, Describe.self])
+        subcommands: [Call.self, List.self, Describe.self],
+        // One group per context, one subcommand per method: Generated/, from schema/ (scripts/generate).
+        groupedSubcommands: [CommandGroup(name: "Service", subcommands: GeneratedCommands.groups)])
 }
 
 /// Options every subcommand shares.
@@ -75,9 +81,14 @@ func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
 }
 
-func printJSON(_ object: Any) throws {
-    let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-    print(String(decoding: data, as: UTF8.self))
+/// Prints one JSON document: pretty, or on one line with `compact` (for
+/// `--json-lines`). Written straight to the file descriptor, so a streaming
+/// call's responses show as they arrive even through a pipe.
+func printJSON(_ object: Any, compact: Bool = false) throws {
+    var data = try JSONSerialization.data(
+        withJSONObject: object, options: compact ? [.sortedKeys, .withoutEscapingSlashes] : [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+    data.append(UInt8(ascii: "\n"))
+    FileHandle.standardOutput.write(data)
 }
 
 let schemaJSON = DescriptorJSON(messages: BizingSchema.messages, enums: BizingSchema.enums)
@@ -85,7 +96,10 @@ let schemaJSON = DescriptorJSON(messages: BizingSchema.messages, enums: BizingSc
 struct Call: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Call a method with a JSON request and print the JSON response.",
-        discussion: "Example: bizing call bizing.system.v1.System/Ping '{\"payload\":\"aGk=\"}'")
+        discussion: """
+            A server-streaming method prints each response as it arrives, one JSON document each. \
+            Example: bizing call bizing.system.v1.System/Ping '{"payload":"aGk="}'
+            """)
 
     @Argument(help: "The method: package.Service/Method.")
     var method: String
@@ -95,6 +109,9 @@ struct Call: AsyncParsableCommand {
 
     @Option(name: .shortAndLong, help: "The request from a file (@path) or standard input (-).")
     var data: String?
+
+    @Flag(help: "Print each response as one line of compact JSON.")
+    var jsonLines = false
 
     @OptionGroup var connection: ConnectionOptions
 
@@ -108,25 +125,8 @@ struct Call: AsyncParsableCommand {
             printError("unknown method \(method); `bizing list` shows the services")
             throw ExitCode(10 + StatusCode.unimplemented.rawValue)
         }
-        let text: String
-        switch data {
-        case nil: text = json ?? "{}"
-        case "-": text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-        case let value? where value.hasPrefix("@"): text = try String(contentsOfFile: String(value.dropFirst()), encoding: .utf8)
-        case let value?: text = value
-        }
-        let request: [UInt8]
-        do {
-            let object = try JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
-            request = try schemaJSON.encode(object, as: descriptor.input.name)
-        } catch {
-            printError("the request is not a valid \(descriptor.input.name): \(error)")
-            throw ExitCode(1)
-        }
-        let response = try await connection.withClient { client in
-            try await client.unary(name, request: ByteBuffer(bytes: request), metadata: connection.metadata, timeout: connection.duration)
-        }
-        try printJSON(try schemaJSON.decode(Array(response.readableBytesView), as: descriptor.output.name))
+        let request = try encodeRequest(descriptor, json: try requestText(data) ?? json ?? "{}")
+        try await invoke(descriptor, request: request, connection: connection, jsonLines: jsonLines)
     }
 }
 
