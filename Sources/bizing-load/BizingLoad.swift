@@ -189,7 +189,7 @@ struct LoadPlan: Sendable {
         self.timeout = timeout
         let micros = timeout.map { UInt64(clamping: $0.components.seconds * 1_000_000 + $0.components.attoseconds / 1_000_000_000_000) } ?? 0
         var buffer = ByteBuffer()
-        try Frame.control(.callStart, callID: 1, CallStart(method: method, metadata: metadata, timeoutMicros: micros)).write(to: &buffer)
+        CallStart(method: method, metadata: metadata, timeoutMicros: micros).writeFrame(callID: 1, to: &buffer)
         Frame(type: .message, flags: .endStream, callID: 1, payload: request).write(to: &buffer)
         wireBytes = buffer.readableBytes
     }

@@ -332,12 +332,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             let id = nextCallID
             nextCallID &+= 1
             var buffer = context.channel.allocator.buffer(capacity: call.request.readableBytes + 128)
-            do {
-                try Frame.control(.callStart, callID: id, call.start).write(to: &buffer)
-            } catch {
-                call.sink.fail(RPCStatus(.internal, "could not encode CALL_START: \(error)"))
-                continue
-            }
+            call.start.writeFrame(callID: id, to: &buffer)
             pending[id] = PendingCall(token: call.token, sink: call.sink)
             callIDs[call.token] = id
             Frame(type: .message, flags: .endStream, callID: id, payload: call.request).write(to: &buffer)
@@ -371,7 +366,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             callIDs[call.token] = nil
             let end: CallEnd
             do {
-                end = try frame.decodePayload(as: CallEnd.self)
+                // An OK end with nothing else is an empty payload: no decoder needed.
+                end = frame.payload.readableBytes == 0 ? CallEnd(status: .ok) : try frame.decodePayload(as: CallEnd.self)
             } catch {
                 call.sink.fail(RPCStatus(.internal, "malformed CALL_END: \(error)"))
                 return

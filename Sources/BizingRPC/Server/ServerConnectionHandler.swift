@@ -167,7 +167,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         }
         let start: CallStart
         do {
-            start = try frame.decodePayload(as: CallStart.self)
+            start = try CallStart.read(from: frame.payload)
         } catch {
             endCall(id, RPCStatus(.invalidArgument, "malformed CALL_START: \(error)", details: StatusDetails(reason: "MALFORMED_MESSAGE")))
             return
