@@ -9,8 +9,8 @@ import Synchronization
 /// connects again.
 public final class RPCClient: Sendable {
     private enum Connection {
-        case connected(any Channel)
-        case connecting(EventLoopFuture<any Channel>)
+        case connected(LiveConnection)
+        case connecting(EventLoopFuture<LiveConnection>)
         case disconnected
         case closed
     }
@@ -27,7 +27,7 @@ public final class RPCClient: Sendable {
     /// without a thread hop. Such a task must not block.
     public let executor: EventLoopTaskExecutor
 
-    private init(socketPath: String, loop: any EventLoop, channel: any Channel, lastClose: LastClose) {
+    private init(socketPath: String, loop: any EventLoop, channel: LiveConnection, lastClose: LastClose) {
         self.socketPath = socketPath
         self.group = loop
         self.connection = Mutex(.connected(channel))
@@ -44,7 +44,7 @@ public final class RPCClient: Sendable {
         return RPCClient(socketPath: socketPath, loop: loop, channel: channel, lastClose: lastClose)
     }
 
-    private static func open(socketPath: String, group: any EventLoopGroup, lastClose: LastClose) -> EventLoopFuture<any Channel> {
+    private static func open(socketPath: String, group: any EventLoopGroup, lastClose: LastClose) -> EventLoopFuture<LiveConnection> {
         ClientBootstrap(group: group)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -54,15 +54,21 @@ public final class RPCClient: Sendable {
                 }
             }
             .connect(unixDomainSocketPath: socketPath)
+            .flatMap { channel in
+                channel.eventLoop.submit {
+                    let handler = try channel.pipeline.syncOperations.handler(type: ClientConnectionHandler.self)
+                    return LiveConnection(channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))
+                }
+            }
     }
 
-    /// The live channel, connecting again (once, for all callers) if the
+    /// The live connection, connecting again (once, for all callers) if the
     /// last one closed.
-    private func currentChannel() async throws -> any Channel {
-        let future: EventLoopFuture<any Channel> = try connection.withLock { state in
+    private func currentChannel() async throws -> LiveConnection {
+        let future: EventLoopFuture<LiveConnection> = try connection.withLock { state in
             switch state {
-            case .connected(let channel) where channel.isActive:
-                return channel.eventLoop.makeSucceededFuture(channel)
+            case .connected(let live) where live.channel.isActive:
+                return live.channel.eventLoop.makeSucceededFuture(live)
             case .connecting(let future):
                 return future
             case .closed:
@@ -92,21 +98,19 @@ public final class RPCClient: Sendable {
     public func unary(
         _ method: String, request: ByteBuffer, metadata: [MetadataEntry] = [], timeout: Duration? = nil
     ) async throws -> ByteBuffer {
-        let channel = try await currentChannel()
+        let live = try await currentChannel()
+        let loop = live.channel.eventLoop
         let token = tokens.wrappingAdd(1, ordering: .relaxed).oldValue
-        let promise = channel.eventLoop.makePromise(of: ByteBuffer.self)
+        let promise = loop.makePromise(of: ByteBuffer.self)
         let micros = timeout.map { UInt64(clamping: $0.components.seconds * 1_000_000 + $0.components.attoseconds / 1_000_000_000_000) } ?? 0
         let start = CallStart(method: method, metadata: metadata, timeoutMicros: micros)
         // No flush here: the handler flushes once for every call that arrives
         // in the same turn of the event loop.
-        // A closed channel never hands the write to the handler: fail the call here.
-        let written = channel.eventLoop.makePromise(of: Void.self)
-        written.futureResult.whenFailure { [lastClose] _ in promise.fail(lastClose.status) }
-        channel.write(ClientCommand.start(token: token, start, request: request, sink: .unary(promise)), promise: written)
+        live.send(.start(token: token, start, request: request, sink: .unary(promise)))
         if micros > 0 {
             // The server enforces the deadline too; this covers a server that cannot answer.
-            let timer = channel.eventLoop.scheduleTask(in: .microseconds(Int64(clamping: micros))) {
-                channel.writeAndFlush(ClientCommand.abandon(token: token, RPCStatus(.deadlineExceeded, "the deadline passed before the call finished")), promise: nil)
+            let timer = loop.scheduleTask(in: .microseconds(Int64(clamping: micros))) {
+                live.send(.abandon(token: token, RPCStatus(.deadlineExceeded, "the deadline passed before the call finished")))
             }
             // Answered calls drop their timer, so long timeouts do not pile up.
             promise.futureResult.whenComplete { _ in timer.cancel() }
@@ -114,7 +118,7 @@ public final class RPCClient: Sendable {
         return try await withTaskCancellationHandler {
             try await promise.futureResult.get()
         } onCancel: {
-            channel.writeAndFlush(ClientCommand.abandon(token: token, RPCStatus(.cancelled, "the call was cancelled")), promise: nil)
+            live.send(.abandon(token: token, RPCStatus(.cancelled, "the call was cancelled")))
         }
     }
 
@@ -128,24 +132,22 @@ public final class RPCClient: Sendable {
     public func serverStreaming(
         _ method: String, request: ByteBuffer, metadata: [MetadataEntry] = [], timeout: Duration? = nil
     ) async throws -> RawResponseStream {
-        let channel = try await currentChannel()
+        let live = try await currentChannel()
         let token = tokens.wrappingAdd(1, ordering: .relaxed).oldValue
         let (stream, continuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
         let micros = timeout.map { UInt64(clamping: $0.components.seconds * 1_000_000 + $0.components.attoseconds / 1_000_000_000_000) } ?? 0
         let start = CallStart(method: method, metadata: metadata, timeoutMicros: micros)
-        let written = channel.eventLoop.makePromise(of: Void.self)
-        written.futureResult.whenFailure { [lastClose] _ in continuation.finish(throwing: lastClose.status) }
-        channel.write(ClientCommand.start(token: token, start, request: request, sink: .stream(continuation)), promise: written)
-        let timer = micros == 0 ? nil : channel.eventLoop.scheduleTask(in: .microseconds(Int64(clamping: micros))) {
-            channel.writeAndFlush(ClientCommand.abandon(token: token, RPCStatus(.deadlineExceeded, "the deadline passed before the call finished")), promise: nil)
+        live.send(.start(token: token, start, request: request, sink: .stream(continuation)))
+        let timer = micros == 0 ? nil : live.channel.eventLoop.scheduleTask(in: .microseconds(Int64(clamping: micros))) {
+            live.send(.abandon(token: token, RPCStatus(.deadlineExceeded, "the deadline passed before the call finished")))
         }
         continuation.onTermination = { termination in
             timer?.cancel()
             if case .cancelled = termination {
-                channel.writeAndFlush(ClientCommand.abandon(token: token, RPCStatus(.cancelled, "the call was cancelled")), promise: nil)
+                live.send(.abandon(token: token, RPCStatus(.cancelled, "the call was cancelled")))
             }
         }
-        return RawResponseStream(stream: stream, channel: channel, token: token)
+        return RawResponseStream(stream: stream, connection: live, token: token)
     }
 
     /// Calls a server-streaming method with typed messages.
@@ -180,8 +182,8 @@ public final class RPCClient: Sendable {
             return state
         }
         switch state {
-        case .connected(let channel): try? await channel.close()
-        case .connecting(let future): try? await future.get().close()
+        case .connected(let live): try? await live.channel.close()
+        case .connecting(let future): try? await future.get().channel.close()
         case .disconnected, .closed: break
         }
     }
@@ -198,7 +200,23 @@ final class LastClose: Sendable {
     }
 }
 
-enum ClientCommand {
+/// A connection and its handler: calls reach the handler by a direct call on
+/// its loop (at once when the caller is already there), not through the
+/// channel pipeline, which would box and route every command.
+struct LiveConnection: Sendable {
+    let channel: any Channel
+    let handler: NIOLoopBound<ClientConnectionHandler>
+
+    func send(_ command: ClientCommand) {
+        if channel.eventLoop.inEventLoop {
+            handler.value.handle(command)
+        } else {
+            channel.eventLoop.execute { handler.value.handle(command) }
+        }
+    }
+}
+
+enum ClientCommand: Sendable {
     case start(token: UInt64, CallStart, request: ByteBuffer, sink: ResponseSink)
     /// Gives up on a call (deadline or task cancellation): fails it locally
     /// and tells the server with CANCEL.
@@ -209,7 +227,7 @@ enum ClientCommand {
 }
 
 /// Where a call's responses go.
-enum ResponseSink {
+enum ResponseSink: Sendable {
     case unary(EventLoopPromise<ByteBuffer>)
     case stream(AsyncThrowingStream<ByteBuffer, any Error>.Continuation)
 
@@ -222,9 +240,8 @@ enum ResponseSink {
 }
 
 /// The client side of one connection, on its event loop.
-final class ClientConnectionHandler: ChannelDuplexHandler {
+final class ClientConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = WireInbound
-    typealias OutboundIn = ClientCommand
     typealias OutboundOut = ByteBuffer
 
     private struct PendingCall {
@@ -273,12 +290,22 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         context.fireChannelActive()
     }
 
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        switch unwrapOutboundIn(data) {
+    private var context: ChannelHandlerContext?
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    /// A command from a caller, on the loop.
+    func handle(_ command: ClientCommand) {
+        switch command {
         case .start(let token, let start, let request, let sink):
-            promise?.succeed()
-            if let closedStatus {
-                sink.fail(closedStatus)
+            guard let context, closedStatus == nil else {
+                sink.fail(closedStatus ?? lastClose.status)
                 return
             }
             queue.append(QueuedCall(token: token, start: start, request: request, sink: sink))
@@ -291,20 +318,19 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
                     queue[index].sink.fail(status)
                     queue.remove(at: index)
                 }
-                promise?.succeed()
                 return
             }
             fail(id, status)
+            guard let context else { return }
             var buffer = context.channel.allocator.buffer(capacity: 16)
             Frame(type: .cancel, callID: id).write(to: &buffer)
-            context.write(wrapOutboundOut(buffer), promise: promise)
+            context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
         case .grant(let token, let increment):
-            promise?.succeed()
-            guard let id = callIDs[token], pending[id] != nil else { return }
+            guard let context, let id = callIDs[token], pending[id] != nil else { return }
             pending[id]!.credit += Int(increment)
             var buffer = context.channel.allocator.buffer(capacity: 16)
             try! Frame.control(.windowUpdate, callID: id, WindowUpdate(increment: increment)).write(to: &buffer)
-            context.write(wrapOutboundOut(buffer), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
         }
     }
 

@@ -8,12 +8,12 @@ public struct RawResponseStream: AsyncSequence, Sendable {
     public typealias Element = ByteBuffer
 
     let stream: AsyncThrowingStream<ByteBuffer, any Error>
-    let channel: any Channel
+    let connection: LiveConnection
     let token: UInt64
 
     public struct AsyncIterator: AsyncIteratorProtocol {
         var base: AsyncThrowingStream<ByteBuffer, any Error>.AsyncIterator
-        let channel: any Channel
+        let connection: LiveConnection
         let token: UInt64
         var consumed: UInt32 = 0
 
@@ -21,7 +21,7 @@ public struct RawResponseStream: AsyncSequence, Sendable {
             guard let message = try await base.next() else { return nil }
             consumed += 1
             if consumed >= UInt32(ClientConnectionHandler.responseWindow / 2) {
-                channel.writeAndFlush(ClientCommand.grant(token: token, increment: consumed), promise: nil)
+                connection.send(.grant(token: token, increment: consumed))
                 consumed = 0
             }
             return message
@@ -29,7 +29,7 @@ public struct RawResponseStream: AsyncSequence, Sendable {
     }
 
     public func makeAsyncIterator() -> AsyncIterator {
-        AsyncIterator(base: stream.makeAsyncIterator(), channel: channel, token: token)
+        AsyncIterator(base: stream.makeAsyncIterator(), connection: connection, token: token)
     }
 }
 
