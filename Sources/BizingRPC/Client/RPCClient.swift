@@ -310,7 +310,12 @@ final class ClientConnectionHandler: ChannelInboundHandler {
             }
             queue.append(QueuedCall(token: token, start: start, request: request, sink: sink))
             startQueuedCalls(context: context, flush: false)
-            scheduleFlush(context: context)
+            if pending.count == 1 && !flushScheduled {
+                // The only call in flight: nothing is likely to join its write.
+                context.flush()
+            } else {
+                scheduleFlush(context: context)
+            }
         case .abandon(let token, let status):
             guard let id = callIDs[token], pending[id] != nil else {
                 // Still queued: it never reached the server.

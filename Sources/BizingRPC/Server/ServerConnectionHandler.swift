@@ -401,6 +401,9 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         if phase == .draining && calls.isEmpty {
             flushOutput()
             close()
+        } else if calls.isEmpty {
+            // Nothing else in flight could join this write: send it now.
+            flushOutput()
         } else {
             scheduleFlush()
         }
