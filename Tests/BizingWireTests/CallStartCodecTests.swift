@@ -5,24 +5,12 @@ import Testing
 
 /// The hand-written CALL_START codec must be byte-for-byte the Codable one.
 @Suite struct CallStartCodecTests {
-    /// A small seeded generator, so a failure can be replayed.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
-    static func text(_ random: inout SplitMix) -> String {
+    static func text(_ random: inout WireTestRandom) -> String {
         let pieces = ["", "a", "bizing.system.v1.System/Ping", "é", "日本", "🙂", "x-y_z.0", String(repeating: "m", count: 200)]
         return (0..<Int.random(in: 0...3, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
     }
 
-    static func callStart(_ random: inout SplitMix) -> CallStart {
+    static func callStart(_ random: inout WireTestRandom) -> CallStart {
         let entries = (0..<Int.random(in: 0...4, using: &random)).map { _ -> MetadataEntry in
             Bool.random(using: &random)
                 ? MetadataEntry(key: text(&random), value: text(&random))
@@ -33,7 +21,7 @@ import Testing
     }
 
     @Test func writesTheSameBytesAsTheCoderAndReadsThemBack() throws {
-        var random = SplitMix(state: 42)
+        var random = WireTestRandom(seed: 42)
         for _ in 0..<2000 {
             let start = Self.callStart(&random)
             var fast = ByteBuffer()
@@ -46,7 +34,7 @@ import Testing
     }
 
     @Test func theFrameMatchesFrameControl() throws {
-        var random = SplitMix(state: 7)
+        var random = WireTestRandom(seed: 7)
         for _ in 0..<200 {
             let start = Self.callStart(&random)
             var fast = ByteBuffer()
@@ -58,7 +46,7 @@ import Testing
     }
 
     @Test func damagedBytesFailOrDecodeAsTheCoderDoes() throws {
-        var random = SplitMix(state: 99)
+        var random = WireTestRandom(seed: 99)
         for _ in 0..<3000 {
             var bytes = Array({ () -> ByteBuffer in
                 var buffer = ByteBuffer()
