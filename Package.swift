@@ -162,6 +162,16 @@ let package = Package(
             path: "Sources/Benchmarks/WireBench",
             swiftSettings: strictSettings
         ),
+        // The least SwiftNIO echo server: the event loop's own cost, under the RPC benchmark.
+        .executableTarget(
+            name: "bizing-nio-echo",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Sources/Benchmarks/NIOEcho",
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "BizingWireTests",
             dependencies: [

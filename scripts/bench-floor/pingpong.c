@@ -5,10 +5,14 @@
  * big-endian payload length, then the payload), as large as one RPC call's
  * request frames.
  *
- *   pingpong seq  [--size BYTES] [--seconds S] [--warmup S]
+ *   pingpong seq  [--size BYTES] [--seconds S] [--warmup S] [--connect PATH]
  *       one connection, one message in flight: round-trip mean, p50, p99 (µs)
- *   pingpong tput [--size BYTES] [--connections K] [--window W] [--seconds S] [--warmup S]
+ *   pingpong tput [--size BYTES] [--connections K] [--window W] [--seconds S] [--warmup S] [--connect PATH]
  *       K connections, each keeping W messages in flight: messages/s
+ *
+ * --connect PATH: no server thread; the clients talk to an echo server
+ * already listening on the Unix socket PATH (bizing-nio-echo, say). It must
+ * send back every byte it gets, in order; how it splits them does not matter.
  *
  * The server reads what is there, echoes every complete message in one
  * write, and keeps the partial tail (as an event-loop server does), so
@@ -240,8 +244,8 @@ static void sleep_seconds(double seconds) {
 
 static void usage(void) {
     fprintf(stderr,
-            "usage: pingpong seq  [--size BYTES] [--seconds S] [--warmup S]\n"
-            "       pingpong tput [--size BYTES] [--connections K] [--window W] [--seconds S] [--warmup S]\n");
+            "usage: pingpong seq  [--size BYTES] [--seconds S] [--warmup S] [--connect PATH]\n"
+            "       pingpong tput [--size BYTES] [--connections K] [--window W] [--seconds S] [--warmup S] [--connect PATH]\n");
     exit(2);
 }
 
@@ -251,6 +255,7 @@ int main(int argc, char **argv) {
     if (!sequential && strcmp(argv[1], "tput") != 0) usage();
     int connections = sequential ? 1 : 4;
     double seconds = 5, warmup = 1;
+    const char *connect_path = NULL; /* an external echo server, instead of ours */
     for (int i = 2; i < argc; i++) {
         if (i + 1 >= argc) usage();
         const char *name = argv[i], *value = argv[++i];
@@ -259,20 +264,29 @@ int main(int argc, char **argv) {
         else if (strcmp(name, "--window") == 0 && !sequential) window = atoi(value);
         else if (strcmp(name, "--seconds") == 0) seconds = atof(value);
         else if (strcmp(name, "--warmup") == 0) warmup = atof(value);
+        else if (strcmp(name, "--connect") == 0) connect_path = value;
         else usage();
     }
     if (message_size < 4 || message_size > 64 * 1024 || connections < 1 || window < 1 || seconds <= 0 || warmup < 0) usage();
 
     char folder[] = "/tmp/pingpong-XXXXXX";
-    if (!mkdtemp(folder)) die("mkdtemp");
     address.sun_family = AF_UNIX;
-    snprintf(address.sun_path, sizeof address.sun_path, "%s/s.sock", folder);
-    int listener = socket(AF_UNIX, SOCK_STREAM, 0);
-    if (listener < 0) die("socket");
-    if (bind(listener, (struct sockaddr *)&address, sizeof address) != 0) die("bind");
-    if (listen(listener, 128) != 0) die("listen");
-    pthread_t acceptor;
-    if (pthread_create(&acceptor, NULL, accept_loop, (void *)(intptr_t)listener) != 0) die("pthread_create");
+    if (connect_path) {
+        if (strlen(connect_path) >= sizeof address.sun_path) {
+            fprintf(stderr, "pingpong: socket path too long: %s\n", connect_path);
+            return 2;
+        }
+        strcpy(address.sun_path, connect_path);
+    } else {
+        if (!mkdtemp(folder)) die("mkdtemp");
+        snprintf(address.sun_path, sizeof address.sun_path, "%s/s.sock", folder);
+        int listener = socket(AF_UNIX, SOCK_STREAM, 0);
+        if (listener < 0) die("socket");
+        if (bind(listener, (struct sockaddr *)&address, sizeof address) != 0) die("bind");
+        if (listen(listener, 128) != 0) die("listen");
+        pthread_t acceptor;
+        if (pthread_create(&acceptor, NULL, accept_loop, (void *)(intptr_t)listener) != 0) die("pthread_create");
+    }
 
     pthread_t *threads = calloc((size_t)connections, sizeof *threads);
     struct seq_result seq = {0};
@@ -290,8 +304,10 @@ int main(int argc, char **argv) {
     atomic_store(&phase, 2);
     double measured = (double)(now_ns() - start) / 1e9;
     for (int i = 0; i < connections; i++) pthread_join(threads[i], NULL);
-    unlink(address.sun_path);
-    rmdir(folder);
+    if (!connect_path) {
+        unlink(address.sun_path);
+        rmdir(folder);
+    }
 
     if (sequential) {
         if (seq.count == 0) { fprintf(stderr, "pingpong: no round trips measured\n"); return 1; }
