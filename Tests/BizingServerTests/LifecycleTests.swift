@@ -143,12 +143,12 @@ final class Counter: Sendable {
     var value: Int { count.withLock { $0 } }
 }
 
-/// Polls `condition` for up to five seconds.
+/// Polls `condition` for up to 20 seconds (a loaded machine is slow; a met condition returns at once).
 func waitUntil(_ condition: () -> Bool) async throws {
-    let deadline = ContinuousClock.now + .seconds(5)
+    let deadline = ContinuousClock.now + .seconds(20)
     while !condition() {
         guard ContinuousClock.now < deadline else {
-            Issue.record("condition not met within 5 s")
+            Issue.record("condition not met within 20 s")
             return
         }
         try await Task.sleep(for: .milliseconds(10))
