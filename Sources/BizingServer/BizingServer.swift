@@ -13,14 +13,14 @@ import Synchronization
 public final class BizingServer: Sendable {
     public let configuration: ServerConfiguration
     private let rpc: RPCServer
-    private let lock: SocketLock
+    private let lock: CombinedLock
     private let store: BizingStore
     private let group: MultiThreadedEventLoopGroup
     private let logger: Logger
     private let stopped = Mutex(false)
 
     private init(
-        configuration: ServerConfiguration, rpc: RPCServer, lock: SocketLock, store: BizingStore,
+        configuration: ServerConfiguration, rpc: RPCServer, lock: CombinedLock, store: BizingStore,
         group: MultiThreadedEventLoopGroup, logger: Logger
     ) {
         self.configuration = configuration
@@ -69,14 +69,23 @@ public final class BizingServer: Sendable {
             groupID = id
         }
         try prepareSocketFolder(for: configuration.socketPath, groupID: groupID, groupName: configuration.socketGroup, logger: logger)
-        let lock = try SocketLock(socketPath: configuration.socketPath)
+        let socketLock = try SocketLock(socketPath: configuration.socketPath)
         let store: BizingStore
+        let databaseLock: SocketLock
         do {
             store = try BizingStore.open(path: configuration.databasePath)
         } catch {
-            lock.release()
+            socketLock.release()
             throw ServerStartError(error.description)
         }
+        do {
+            databaseLock = try SocketLock(guarding: configuration.databasePath, held: "using the database \(configuration.databasePath)", flag: "--db")
+        } catch {
+            try? store.close()
+            socketLock.release()
+            throw error
+        }
+        let lock = CombinedLock(socketLock, databaseLock)
         logger.info("database open", metadata: ["path": "\(configuration.databasePath)"])
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
         do {
@@ -246,25 +255,43 @@ public struct ServerStartError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// An exclusive `flock` on `<socket>.lock`, held while the server lives. The
-/// kernel drops it when the process dies, so a crashed server's socket file
-/// is replaced by the next one, while a live one keeps a second out.
+/// An exclusive `flock` on `<path>.lock`, held while the server lives. The
+/// server takes one for its socket (a second server refuses to serve it) and
+/// one for its database (a second server refuses to open it, even on another
+/// socket). The kernel drops them when the process dies, so a crashed
+/// server's socket file is replaced by the next one. The database's lock is
+/// a separate file: an `flock` on the database itself would not clash with
+/// SQLite's `fcntl` locks, but closing that descriptor would drop them.
 final class SocketLock: Sendable {
     private let descriptor: Int32
 
-    init(socketPath: String) throws {
-        let path = socketPath + ".lock"
+    /// - Parameters:
+    ///   - held: what the holder is doing, for the refusal ("serving /x.sock").
+    ///   - flag: the option that chooses another path.
+    init(guarding guarded: String, held: String, flag: String) throws {
+        let path = guarded + ".lock"
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw ServerStartError("cannot open \(path): \(String(cString: strerror(errno)))") }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             close(fd)
-            throw ServerStartError("another bizingd is already serving \(socketPath) (it holds \(path)); stop it or choose another --socket")
+            throw ServerStartError("another bizingd is already \(held) (it holds \(path)); stop it or choose another \(flag)")
         }
         descriptor = fd
+    }
+
+    convenience init(socketPath: String) throws {
+        try self.init(guarding: socketPath, held: "serving \(socketPath)", flag: "--socket")
     }
 
     func release() {
         flock(descriptor, LOCK_UN)
         close(descriptor)
     }
+}
+
+/// The server's locks, released together.
+struct CombinedLock: Sendable {
+    let locks: [SocketLock]
+    init(_ locks: SocketLock...) { self.locks = locks }
+    func release() { locks.forEach { $0.release() } }
 }

@@ -15,8 +15,8 @@ struct Bizing: AsyncParsableCommand {
         abstract: "Call a Bizing server from the shell.",
         discussion: """
             Exit status: 0 on success; on an RPC error, 10 plus the gRPC status code \
-            (13 = INVALID_ARGUMENT, 15 = NOT_FOUND, 22 = UNAVAILABLE, 26 = UNAUTHENTICATED, ...); \
-            1 for a usage or local error.
+            (13 = INVALID_ARGUMENT, 15 = NOT_FOUND, 22 = UNIMPLEMENTED, 24 = UNAVAILABLE, 26 = UNAUTHENTICATED, ...); \
+            64 for a usage error; 1 for another local error (an invalid request, say).
 
             Every method of the schema is a command too, with a flag per field: \
             bizing <service> <method> (bizing system ping --payload aGk=); \
@@ -35,19 +35,19 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: "Give up after this many seconds.")
     var timeout: Double?
 
-    @Option(name: .customShort("H"), help: "Metadata to send, as key=value (repeatable).")
+    @Option(name: .customShort("H"), help: "Metadata to send, as key=value (repeatable; keys are lower-cased, as the protocol requires).")
     var header: [String] = []
 
     var socketPath: String { socket ?? DefaultLocations.socketPath }
 
     func validate() throws {
         if let timeout, timeout <= 0 { throw ValidationError("--timeout must be positive") }
-        for entry in header where !entry.contains("=") { throw ValidationError("-H takes key=value, got '\(entry)'") }
+        for entry in header where !entry.contains("=") || entry.hasPrefix("=") { throw ValidationError("-H takes key=value with a non-empty key, got '\(entry)'") }
     }
 
     var metadata: [MetadataEntry] {
         header.map { entry in
-            let parts = entry.split(separator: "=", maxSplits: 1)
+            let parts = entry.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             return MetadataEntry(key: String(parts[0]).lowercased(), value: parts.count > 1 ? String(parts[1]) : "")
         }
     }
@@ -60,7 +60,8 @@ struct ConnectionOptions: ParsableArguments {
         do {
             client = try await RPCClient.connect(socketPath: socketPath)
         } catch {
-            printError("cannot connect to \(socketPath): \(error)\nIs bizingd running? (scripts/run starts it)")
+            let reason = (error as? RPCStatus)?.message ?? "\(error)"
+            printError("UNAVAILABLE: \(reason)\nIs bizingd running on \(socketPath)? (scripts/run starts it)")
             throw ExitCode(10 + StatusCode.unavailable.rawValue)
         }
         defer { Task { try? await client.close() } }
@@ -122,7 +123,7 @@ struct Call: AsyncParsableCommand {
     func run() async throws {
         let name = method.contains("/") ? method : method.replacingOccurrences(of: "\\.(?=[^.]*$)", with: "/", options: .regularExpression)
         guard let descriptor = BizingSchema.services.lazy.flatMap(\.methods).first(where: { $0.fullName == name }) else {
-            printError("unknown method \(method); `bizing list` shows the services")
+            printError("UNIMPLEMENTED: this bizing knows no method \(method); `bizing list` shows the services")
             throw ExitCode(10 + StatusCode.unimplemented.rawValue)
         }
         let request = try encodeRequest(descriptor, json: try requestText(data) ?? json ?? "{}")

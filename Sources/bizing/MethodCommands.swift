@@ -49,6 +49,9 @@ func encodeRequest(_ method: MethodDescriptor, json text: String, flags: [FlagSe
             object = try schemaJSON.applying(flags, to: fields, as: method.input.name)
         }
         return try schemaJSON.encode(object, as: method.input.name)
+    } catch let error as NSError where error.domain == NSCocoaErrorDomain {
+        printError("the request is not valid JSON: \(error.userInfo[NSDebugDescriptionErrorKey] as? String ?? error.localizedDescription)")
+        throw ExitCode(1)
     } catch {
         printError("the request is not a valid \(method.input.name): \(error)")
         throw ExitCode(1)

@@ -90,6 +90,25 @@ func primaryGroupName() throws -> String {
         #expect(ServerConfiguration.groupID(named: try primaryGroupName()) == getgid())
     }
 
+    @Test func aSecondServerOnTheSameDatabaseIsRefusedEvenOnAnotherSocket() async throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let database = folder.appendingPathComponent("shared.sqlite").path
+        let first = try await BizingServer.start(ServerConfiguration(
+            socketPath: folder.appendingPathComponent("a.sock").path, databasePath: database, threads: 1))
+        let error = await #expect(throws: ServerStartError.self) {
+            _ = try await BizingServer.start(ServerConfiguration(
+                socketPath: folder.appendingPathComponent("b.sock").path, databasePath: database, threads: 1))
+        }
+        #expect(error?.description.contains("using the database \(database)") == true)
+        #expect(error?.description.contains("--db") == true)
+        // The refused start left nothing behind: its socket's lock is free again.
+        try await first.stop()
+        let second = try await BizingServer.start(ServerConfiguration(
+            socketPath: folder.appendingPathComponent("b.sock").path, databasePath: database, threads: 1))
+        try await second.stop()
+    }
+
     @Test func stoppingTwiceIsHarmless() async throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -89,10 +89,19 @@ import BizingServer
 
             let unknown = try await Self.bizing(["call", "bizing.system.v1.System/Nope"], socket: socket)
             #expect(unknown.status == 10 + 12)
+            #expect(unknown.stderr.hasPrefix("UNIMPLEMENTED: "))
+
+            let notJSON = try await Self.bizing(["call", "bizing.system.v1.System/Ping", "{nope"], socket: socket)
+            #expect(notJSON.status == 1)
+            #expect(notJSON.stderr.hasPrefix("the request is not valid JSON: "))
+
+            let emptyKey = try await Self.bizing(["list", "-H", "=x"], socket: socket)
+            #expect(emptyKey.status == 64)
         }
         let noServer = try await Self.bizing(["list"], socket: "/tmp/bizing-no-such-\(UUID().uuidString.prefix(6)).sock")
         #expect(noServer.status == 10 + 14)
-        #expect(noServer.stderr.contains("Is bizingd running?"))
+        #expect(noServer.stderr.hasPrefix("UNAVAILABLE: "))
+        #expect(noServer.stderr.contains("Is bizingd running on /tmp/bizing-no-such-"))
     }
 
     static let pong = "{\n  \"payload\" : \"aGk=\"\n}\n"

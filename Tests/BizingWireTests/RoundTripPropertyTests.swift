@@ -416,7 +416,8 @@ private func randomLevel2<R: RandomNumberGenerator>(_ rng: inout R) -> Level2 {
         number: Int64.random(in: .min ... .max, using: &rng),
         child: Bool.random(using: &rng) ? randomLevel3(&rng) : nil,
         children: (0..<Int.random(in: 0...2, using: &rng)).map { _ in randomLevel3(&rng) },
-        byName: Bool.random(using: &rng) ? [:] : ["a": randomLevel3(&rng), randomString(&rng, maxLength: 3): Level3()])
+        byName: Bool.random(using: &rng) ? [:] : Dictionary(
+            [("a", randomLevel3(&rng)), (randomString(&rng, maxLength: 3), Level3())], uniquingKeysWith: { first, _ in first }))
 }
 
 private func randomTree<R: RandomNumberGenerator>(_ rng: inout R, depth: Int) -> TreeNode {

@@ -35,8 +35,10 @@ public final class RPCClient: Sendable {
         self.executor = EventLoopTaskExecutor(loop)
     }
 
+    /// Connects to `socketPath`; by default the embedded default's socket
+    /// (`$BIZING_SOCKET`, else `$BIZING_HOME/bizing.sock`, else `~/.bizing/bizing.sock`).
     public static func connect(
-        socketPath: String, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        socketPath: String = DefaultLocations.socketPath, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> RPCClient {
         let lastClose = LastClose()
         let loop = group.next()

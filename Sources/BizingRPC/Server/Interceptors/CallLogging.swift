@@ -1,4 +1,4 @@
-public import Logging
+import Logging
 import BizingWire
 
 /// Logs one line per call at `debug` (method, status, duration, request id,
