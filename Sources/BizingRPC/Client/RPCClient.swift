@@ -103,22 +103,22 @@ public final class RPCClient: Sendable {
         let live = try await currentChannel()
         let loop = live.channel.eventLoop
         let token = tokens.wrappingAdd(1, ordering: .relaxed).oldValue
-        let promise = loop.makePromise(of: ByteBuffer.self)
         let micros = timeout.map { UInt64(clamping: $0.components.seconds * 1_000_000 + $0.components.attoseconds / 1_000_000_000_000) } ?? 0
         let start = CallStart(method: method, metadata: metadata, timeoutMicros: micros)
-        // No flush here: the handler flushes once for every call that arrives
-        // in the same turn of the event loop.
-        live.send(.start(token: token, start, request: request, sink: .unary(promise)))
-        if micros > 0 {
-            // The server enforces the deadline too; this covers a server that cannot answer.
-            let timer = loop.scheduleTask(in: .microseconds(Int64(clamping: micros))) {
-                live.send(.abandon(token: token, RPCStatus(.deadlineExceeded, "the deadline passed before the call finished")))
-            }
-            // Answered calls drop their timer, so long timeouts do not pile up.
-            promise.futureResult.whenComplete { _ in timer.cancel() }
+        // The server enforces the deadline too; this covers a server that cannot answer.
+        let timer = micros == 0 ? nil : loop.scheduleTask(in: .microseconds(Int64(clamping: micros))) {
+            live.send(.abandon(token: token, RPCStatus(.deadlineExceeded, "the deadline passed before the call finished")))
         }
+        // Answered calls drop their timer, so long timeouts do not pile up.
+        defer { timer?.cancel() }
         return try await withTaskCancellationHandler {
-            try await promise.futureResult.get()
+            // The connection handler resumes the continuation exactly once:
+            // it forgets a call (pending or queued) before answering it.
+            try await withUnsafeThrowingContinuation { continuation in
+                live.send(.start(token: token, start, request: request, sink: .unary(continuation)))
+                // Cancelled before the start reached the handler: abandon it behind the start.
+                if Task.isCancelled { live.send(.abandon(token: token, RPCStatus(.cancelled, "the call was cancelled"))) }
+            }
         } onCancel: {
             live.send(.abandon(token: token, RPCStatus(.cancelled, "the call was cancelled")))
         }
@@ -230,12 +230,12 @@ enum ClientCommand: Sendable {
 
 /// Where a call's responses go.
 enum ResponseSink: Sendable {
-    case unary(EventLoopPromise<ByteBuffer>)
+    case unary(UnsafeContinuation<ByteBuffer, any Error>)
     case stream(AsyncThrowingStream<ByteBuffer, any Error>.Continuation)
 
     func fail(_ status: RPCStatus) {
         switch self {
-        case .unary(let promise): promise.fail(status)
+        case .unary(let continuation): continuation.resume(throwing: status)
         case .stream(let continuation): continuation.finish(throwing: status)
         }
     }
@@ -406,8 +406,8 @@ final class ClientConnectionHandler: ChannelInboundHandler {
                 return
             }
             switch call.sink {
-            case .unary(let promise) where end.status.code == .ok:
-                promise.succeed(call.response ?? ByteBuffer())
+            case .unary(let continuation) where end.status.code == .ok:
+                continuation.resume(returning: call.response ?? ByteBuffer())
             case .stream(let continuation) where end.status.code == .ok:
                 continuation.finish()
             default:
