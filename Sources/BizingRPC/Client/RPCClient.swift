@@ -51,7 +51,6 @@ public final class RPCClient: Sendable {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
-                    try pipeline.addHandler(ByteToMessageHandler(FrameDecoder()))
                     try pipeline.addHandler(ClientConnectionHandler(lastClose: lastClose))
                 }
             }
@@ -243,7 +242,7 @@ enum ResponseSink: Sendable {
 
 /// The client side of one connection, on its event loop.
 final class ClientConnectionHandler: ChannelInboundHandler {
-    typealias InboundIn = WireInbound
+    typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     private struct PendingCall {
@@ -384,8 +383,20 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         context.fireChannelReadComplete()
     }
 
+    private var frames = FrameReassembler()
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard case .frame(let frame) = unwrapInboundIn(data) else { return }
+        frames.append(unwrapInboundIn(data))
+        do {
+            while let inbound = try frames.next() {
+                if case .frame(let frame) = inbound { process(frame, context: context) }
+            }
+        } catch {
+            errorCaught(context: context, error: error)
+        }
+    }
+
+    private func process(_ frame: Frame, context: ChannelHandlerContext) {
         switch frame.type {
         case .settings:
             if let settings = try? frame.decodePayload(as: Settings.self), settings.maxConcurrentCalls > 0 {

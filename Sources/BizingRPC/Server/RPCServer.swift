@@ -75,7 +75,6 @@ public final class RPCServer: Sendable {
                     if let readTimeout = limits.readTimeout {
                         try pipeline.addHandler(FrameProgressWatch(timeout: TimeAmount(readTimeout), logger: logger))
                     }
-                    try pipeline.addHandler(ByteToMessageHandler(FrameDecoder(maxFrameSize: limits.maxFrameSize)))
                     try pipeline.addHandler(ServerConnectionHandler(
                         environment: environment, peer: peer, connectionTag: "\(processTag)-\(number)", refusal: refusal))
                 }

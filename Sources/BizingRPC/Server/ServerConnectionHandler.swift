@@ -10,7 +10,7 @@ import Synchronization
 /// buffer and flushed once per read burst or completion burst, so a busy
 /// connection makes few syscalls.
 final class ServerConnectionHandler: ChannelInboundHandler {
-    typealias InboundIn = WireInbound
+    typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     private enum Phase { case awaitingPreface, awaitingSettings, open, draining, closed }
@@ -37,6 +37,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     /// Set when the server is full: the connection is answered with GOAWAY.
     private let refusal: String?
     private var phase = Phase.awaitingPreface
+    private var frames: FrameReassembler
     private var calls: [UInt32: ActiveCall] = [:]
     private var highestCallID: UInt32 = 0
     private var peerSettings = Settings()
@@ -49,6 +50,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         self.peer = peer
         self.connectionTag = connectionTag
         self.refusal = refusal
+        self.frames = FrameReassembler(maxFrameSize: environment.limits.maxFrameSize)
     }
 
     /// Whether the client inflates zlib, so large responses may be compressed.
@@ -106,7 +108,16 @@ final class ServerConnectionHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard phase != .closed else { return }
-        switch unwrapInboundIn(data) {
+        frames.append(unwrapInboundIn(data))
+        do {
+            while phase != .closed, let inbound = try frames.next() { process(inbound) }
+        } catch {
+            errorCaught(context: context, error: error)
+        }
+    }
+
+    private func process(_ inbound: WireInbound) {
+        switch inbound {
         case .preface(let preface):
             ConnectionPreface().write(to: &output)
             if let refusal {
