@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 @testable import Identity
 
 /// SplitMix64: a deterministic generator for tests (never for secrets).
@@ -23,3 +26,10 @@ func id(_ n: Int) -> UUID {
 let fastParameters = ScryptParameters(logN: 4, r: 8, p: 1)!
 
 func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+
+/// CPU time of the calling thread, which the machine's other load does not inflate.
+func threadCPUTime() -> Duration {
+    var spec = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &spec)
+    return .seconds(spec.tv_sec) + .nanoseconds(spec.tv_nsec)
+}
