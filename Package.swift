@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
     ],
     targets: [
         // The system libz (zlib1g-dev). compress-nio's inflate cannot tell a finished
@@ -90,6 +91,22 @@ let package = Package(
         .testTarget(
             name: "BizingStoreTests",
             dependencies: ["BizingStore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings
+        ),
+        // The Identity context: users, credentials, sessions, service tokens, roles,
+        // households. Domain/ is pure (no I/O): password hashing, secret tokens,
+        // the role permission table, household rules, input validation.
+        .target(
+            name: "Identity",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "IdentityTests",
+            dependencies: ["Identity", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
         // The composition root: wires the contexts to the RPC runtime.
