@@ -72,12 +72,26 @@ public final class BizingServer: Sendable {
         let lock = try SocketLock(socketPath: configuration.socketPath)
         let store: BizingStore
         do {
-            store = try BizingStore.open(path: configuration.databasePath)
+            store = try BizingStore.open(path: configuration.databasePath, synchronous: configuration.synchronous)
         } catch {
             lock.release()
             throw ServerStartError(error.description)
         }
-        logger.info("database open", metadata: ["path": "\(configuration.databasePath)"])
+        // Migrate before the socket is bound: a database migrated by a newer
+        // bizingd, or one whose migration fails, stops the start.
+        do {
+            let applied = try store.migrate()
+            for migration in applied {
+                logger.info("database migrated", metadata: ["migration": "\(migration.label)"])
+            }
+        } catch {
+            try? store.close()
+            lock.release()
+            throw ServerStartError(error.description)
+        }
+        logger.info("database open", metadata: [
+            "path": "\(configuration.databasePath)", "synchronous": "\(configuration.synchronous.rawValue)",
+        ])
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
         do {
             let rpc = try await RPCServer.start(
