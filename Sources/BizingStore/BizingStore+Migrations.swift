@@ -7,6 +7,12 @@ public struct AppliedMigration: Sendable, Equatable {
     public let name: String
     /// When it was applied, by the store's clock.
     public let appliedAt: Date
+
+    public init(version: Int, name: String, appliedAt: Date) {
+        self.version = version
+        self.name = name
+        self.appliedAt = appliedAt
+    }
 }
 
 extension BizingStore {

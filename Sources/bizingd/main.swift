@@ -1,5 +1,6 @@
 import ArgumentParser
 import BizingServer
+import BizingStore
 import Foundation
 import Logging
 import ServiceLifecycle

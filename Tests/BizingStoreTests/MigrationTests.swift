@@ -30,7 +30,7 @@ enum Synthetic {
         #expect(try store.appliedMigrations() == all.migrations.map {
             AppliedMigration(version: $0.version, name: $0.name, appliedAt: Date(unixMicroseconds: clock.nowMicroseconds))
         })
-        let names = try await store.read { db in
+        let names = try await store.read { db throws in
             try String.fetchSet(db, sql: "SELECT name FROM sqlite_master WHERE type IN ('table', 'index') AND name NOT LIKE 'sqlite!_%' ESCAPE '!'")
         }
         let tables: Set = [
@@ -53,7 +53,7 @@ enum Synthetic {
         let temporary = try TemporaryStore(clock: clock)
         defer { temporary.remove() }
         #expect(try temporary.store.migrate(Synthetic.one) == [Synthetic.notes])
-        try await temporary.store.write { db in
+        try await temporary.store.write { db throws in
             try db.execute(sql: "INSERT INTO notes (text) VALUES ('kept'), ('also kept')")
         }
         try temporary.store.close()
@@ -62,7 +62,7 @@ enum Synthetic {
         let reopened = try BizingStore.open(path: temporary.path, clock: clock)
         defer { try? reopened.close() }
         #expect(try reopened.migrate(Synthetic.two) == [Synthetic.tags])
-        let rows = try await reopened.read { db in
+        let rows = try await reopened.read { db throws in
             try Row.fetchAll(db, sql: "SELECT text, tag FROM notes ORDER BY id").map { [$0["text"] as String, $0["tag"] as String] }
         }
         #expect(rows == [["kept", "none"], ["also kept", "none"]])
@@ -81,7 +81,7 @@ enum Synthetic {
         try temporary.store.migrate(MigrationSet(first))
         let owner = temporary.store.ids.next().lowercasedString
         let household = temporary.store.ids.next().lowercasedString
-        try await temporary.store.write { db in
+        try await temporary.store.write { db throws in
             try db.execute(sql: "INSERT INTO users (id, email, name, created_at, updated_at) VALUES (?, 'ann@example.com', 'Ann', 1, 1)",
                            arguments: [owner])
             try db.execute(sql: "INSERT INTO households (id, name, primary_contact_id, created_at, updated_at) VALUES (?, 'Smith', ?, 1, 1)",
@@ -108,12 +108,12 @@ enum Synthetic {
             ALTER TABLE households_new RENAME TO households;
             """)
         #expect(try temporary.store.migrate(MigrationSet(first + [rebuild])) == [rebuild])
-        try await temporary.store.read { db in
+        try await temporary.store.read { db throws in
             #expect(try String.fetchOne(db, sql: "SELECT name || '/' || motto FROM households") == "Smith/")
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM household_members") == 1)
             #expect(try Int.fetchOne(db, sql: "PRAGMA foreign_keys") == 1)
         }
-        try await temporary.store.write { db in
+        try await temporary.store.write { db throws in
             #expect(try Int.fetchOne(db, sql: "PRAGMA foreign_keys") == 1)  // on again after the migration
         }
     }
@@ -181,7 +181,7 @@ enum Synthetic {
         #expect(try await temporary.store.read { try $0.tableExists("schema_migrations") } == false)
     }
 
-    @Test func numberingGapsDuplicatesAndBadNamesAreRejected() {
+    @Test func numberingGapsDuplicatesAndBadNamesAreRejected() throws {
         let gap = #expect(throws: StoreError.self) {
             try MigrationSet([Synthetic.notes, Migration(version: 3, name: "three", sql: "SELECT 1")])
         }

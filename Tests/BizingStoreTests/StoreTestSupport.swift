@@ -60,4 +60,20 @@ extension Database {
             return .SQLITE_ERROR
         }
     }
+
+    /// The SQLite message of what `body` throws (a RESTRICT foreign key
+    /// reports SQLITE_CONSTRAINT_TRIGGER, not _FOREIGNKEY), or nil.
+    func failureMessage(_ body: (Database) throws -> Void) -> String? {
+        do {
+            try inSavepoint {
+                try body(self)
+                return .commit
+            }
+            return nil
+        } catch let error as DatabaseError {
+            return error.message
+        } catch {
+            return "\(error)"
+        }
+    }
 }

@@ -24,7 +24,7 @@ import BizingStore
         let entered = Atomic(false)
         let release = DispatchSemaphore(value: 0)
         let holder = Task {
-            try await first.store.write { db in
+            try await first.store.write { db throws in
                 _ = try Int.fetchOne(db, sql: "SELECT value FROM counter")
                 entered.store(true, ordering: .sequentiallyConsistent)
                 release.wait()
@@ -57,7 +57,7 @@ import BizingStore
         let committed = Atomic(false)
         let release = DispatchSemaphore(value: 0)
         let holder = Task {
-            try await first.store.write { db in
+            try await first.store.write { db throws in
                 let value = try Int.fetchOne(db, sql: "SELECT value FROM counter") ?? 0
                 entered.store(true, ordering: .sequentiallyConsistent)
                 release.wait()
@@ -78,7 +78,8 @@ import BizingStore
         try await holder.value
         // The second began after the first committed, so it read 1, not 0.
         #expect(try await waiter.value == 1)
-        #expect(committed.load(ordering: .sequentiallyConsistent))
+        let firstCommitted = committed.load(ordering: .sequentiallyConsistent)
+        #expect(firstCommitted)
         #expect(try await second.read { try Int.fetchOne($0, sql: "SELECT value FROM counter") } == 2)
     }
 
@@ -97,7 +98,7 @@ import BizingStore
                 let store = stores[task % 2]
                 group.addTask {
                     for _ in 0..<50 {
-                        try await store.write { db in
+                        try await store.write { db throws in
                             let value = try Int.fetchOne(db, sql: "SELECT value FROM counter WHERE id = 1") ?? 0
                             try db.execute(sql: "UPDATE counter SET value = ? WHERE id = 1", arguments: [value + 1])
                         }
@@ -114,7 +115,7 @@ import BizingStore
         defer { temporary.remove() }
         try temporary.store.migrate(MigrationSet([Self.counterTable]))
         await #expect(throws: StoreError.self) {
-            try await temporary.store.write { db in
+            try await temporary.store.write { db throws in
                 try db.execute(sql: "UPDATE counter SET value = 99")
                 throw StoreError("changed my mind")
             }

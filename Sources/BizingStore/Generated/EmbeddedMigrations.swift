@@ -155,8 +155,9 @@ CREATE TABLE household_member_managers (
         REFERENCES household_members (household_id, user_id) ON DELETE RESTRICT,
     CHECK (member_user_id <> manager_user_id)
 ) STRICT, WITHOUT ROWID;
--- The members a user manages, in a household.
-CREATE INDEX household_member_managers_manager ON household_member_managers (household_id, manager_user_id);
+-- The members a user manages, in every household (whom may I book for?).
+-- Lookups within one household use the primary key: a household is small.
+CREATE INDEX household_member_managers_manager ON household_member_managers (manager_user_id);
 """#),
     ]
 }
