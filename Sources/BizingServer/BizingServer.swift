@@ -80,7 +80,7 @@ public final class BizingServer: Sendable {
         // Migrate before the socket is bound: a database migrated by a newer
         // bizingd, or one whose migration fails, stops the start.
         do {
-            let applied = try store.migrate()
+            let applied = try await store.migrate()
             for migration in applied {
                 logger.info("database migrated", metadata: ["migration": "\(migration.label)"])
             }

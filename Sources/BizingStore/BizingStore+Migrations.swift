@@ -19,8 +19,8 @@ extension BizingStore {
     /// Applies the migrations this binary embeds (`schema/migrations`).
     /// See `migrate(_:)`.
     @discardableResult
-    public func migrate() throws(StoreError) -> [Migration] {
-        try migrate(MigrationSet.bizing)
+    public func migrate() async throws(StoreError) -> [Migration] {
+        try await migrate(MigrationSet.bizing)
     }
 
     /// Brings the database up to date with `migrations`: applies, in order,
@@ -31,6 +31,9 @@ extension BizingStore {
     /// (so it may rebuild a table) and checked with `foreign_key_check` before
     /// it commits.
     ///
+    /// The work runs on GRDB's writer queue; the calling task waits without
+    /// holding a thread of the concurrency pool.
+    ///
     /// - Returns: the migrations applied now (none when it was up to date).
     /// - Throws: `StoreError` when the database was migrated by a newer
     ///   version (it has a migration `migrations` does not know), when its
@@ -38,10 +41,10 @@ extension BizingStore {
     ///   hole), when it has tables but no `schema_migrations` (it is not a
     ///   Bizing database), or when a migration fails (naming it).
     @discardableResult
-    public func migrate(_ migrations: MigrationSet) throws(StoreError) -> [Migration] {
+    public func migrate(_ migrations: MigrationSet) async throws(StoreError) -> [Migration] {
         let migrator = Migrator(migrations: migrations, path: path, clock: clock)
         do {
-            return try pool.writeWithoutTransaction { db in try migrator.run(db) }
+            return try await pool.writeWithoutTransaction { db in try migrator.run(db) }
         } catch let error as StoreError {
             throw error
         } catch {
@@ -51,9 +54,9 @@ extension BizingStore {
 
     /// The migrations the database has recorded, in order (none before the
     /// first `migrate`).
-    public func appliedMigrations() throws(StoreError) -> [AppliedMigration] {
+    public func appliedMigrations() async throws(StoreError) -> [AppliedMigration] {
         do {
-            return try pool.read { db in
+            return try await pool.read { db in
                 guard try db.tableExists(Migrator.table) else { return [] }
                 return try Row.fetchAll(db, sql: "SELECT version, name, applied_at FROM \(Migrator.table) ORDER BY version").map {
                     AppliedMigration(version: $0["version"], name: $0["name"], appliedAt: Date(unixMicroseconds: $0["applied_at"]))
@@ -71,7 +74,7 @@ extension BizingStore {
 }
 
 /// Runs a `MigrationSet` on the writer connection.
-struct Migrator {
+struct Migrator: Sendable {
     static let table = "schema_migrations"
 
     let migrations: MigrationSet

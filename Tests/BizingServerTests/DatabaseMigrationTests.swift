@@ -18,13 +18,13 @@ import BizingStore
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let server = try await BizingServer.start(ServerConfiguration(socketPath: folder.appendingPathComponent("bizing.sock").path, threads: 1))
-        let applied = try server.database.appliedMigrations()
+        let applied = try await server.database.appliedMigrations()
         #expect(applied.map(\.version) == (try MigrationSet.bizing.migrations.map(\.version)))
         #expect(server.database.synchronous == .full)
         try await server.stop()
         // A second start finds nothing to do and keeps what it found.
         let again = try await BizingServer.start(ServerConfiguration(socketPath: folder.appendingPathComponent("bizing.sock").path, threads: 1))
-        #expect(try again.database.appliedMigrations() == applied)
+        #expect(try await again.database.appliedMigrations() == applied)
         try await again.stop()
     }
 
@@ -33,7 +33,7 @@ import BizingStore
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("bizing.sqlite").path
         let store = try BizingStore.open(path: path)
-        try store.migrate(Self.newerSet())
+        try await store.migrate(Self.newerSet())
         try store.close()
 
         let socket = folder.appendingPathComponent("bizing.sock").path
@@ -66,7 +66,7 @@ import BizingStore
         defer { try? FileManager.default.removeItem(at: elsewhere) }
         let path = elsewhere.appendingPathComponent("bizing.sqlite").path
         let store = try BizingStore.open(path: path)
-        try store.migrate(Self.newerSet())
+        try await store.migrate(Self.newerSet())
         try store.close()
         let daemon = try Daemon(["--db", path])
         #expect(try daemon.readLine() == nil, "no ready line")

@@ -41,7 +41,7 @@ import BizingStore
     }
 
     @Test func emailsAreUniqueIgnoringCaseAmongUsersNotDeleted() async throws {
-        let temporary = try TemporaryStore.migrated()
+        let temporary = try await TemporaryStore.migrated()
         defer { temporary.remove() }
         let store = temporary.store
         try await store.write { db throws in
@@ -60,7 +60,7 @@ import BizingStore
     }
 
     @Test func foreignKeysAreEnforcedAndRestrictDeletion() async throws {
-        let temporary = try TemporaryStore.migrated()
+        let temporary = try await TemporaryStore.migrated()
         defer { temporary.remove() }
         let store = temporary.store
         try await store.write { db throws in
@@ -104,7 +104,7 @@ import BizingStore
     }
 
     @Test func aManagerMustBelongToTheSameHousehold() async throws {
-        let temporary = try TemporaryStore.migrated()
+        let temporary = try await TemporaryStore.migrated()
         defer { temporary.remove() }
         let store = temporary.store
         try await store.write { db throws in
@@ -131,7 +131,7 @@ import BizingStore
     }
 
     @Test func columnsHoldTheirTypesAndIdsAreLowercaseUUIDs() async throws {
-        let temporary = try TemporaryStore.migrated()
+        let temporary = try await TemporaryStore.migrated()
         defer { temporary.remove() }
         let store = temporary.store
         try await store.write { db throws in
@@ -163,7 +163,7 @@ import BizingStore
     }
 
     @Test func everyTableIsStrictWithRestrictingForeignKeysAndOrgScopedTablesLeadWithTheOrganization() async throws {
-        let temporary = try TemporaryStore.migrated()
+        let temporary = try await TemporaryStore.migrated()
         defer { temporary.remove() }
         try await temporary.store.read { db throws in
             let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite!_%' ESCAPE '!'")
@@ -208,7 +208,7 @@ import BizingStore
     ]
 
     @Test func everyLookupUsesAnIndex() async throws {
-        let temporary = try TemporaryStore.migrated()
+        let temporary = try await TemporaryStore.migrated()
         defer { temporary.remove() }
         try await temporary.store.read { db throws in
             for lookup in Self.lookups {

@@ -25,9 +25,9 @@ enum Synthetic {
         let all = try MigrationSet.bizing
         #expect(all.migrations.first?.label == "0001_identity")
 
-        let applied = try store.migrate()
+        let applied = try await store.migrate()
         #expect(applied == all.migrations)
-        #expect(try store.appliedMigrations() == all.migrations.map {
+        #expect(try await store.appliedMigrations() == all.migrations.map {
             AppliedMigration(version: $0.version, name: $0.name, appliedAt: Date(unixMicroseconds: clock.nowMicroseconds))
         })
         let names = try await store.read { db throws in
@@ -44,15 +44,15 @@ enum Synthetic {
         ]
         #expect(names == tables.union(indexes))
         // Running it again changes nothing.
-        #expect(try store.migrate().isEmpty)
-        #expect(try store.appliedMigrations().count == all.migrations.count)
+        #expect(try await store.migrate().isEmpty)
+        #expect(try await store.appliedMigrations().count == all.migrations.count)
     }
 
     @Test func anUpgradeAppliesOnlyTheNewMigrationAndKeepsTheData() async throws {
         let clock = TestClock()
         let temporary = try TemporaryStore(clock: clock)
         defer { temporary.remove() }
-        #expect(try temporary.store.migrate(Synthetic.one) == [Synthetic.notes])
+        #expect(try await temporary.store.migrate(Synthetic.one) == [Synthetic.notes])
         try await temporary.store.write { db throws in
             try db.execute(sql: "INSERT INTO notes (text) VALUES ('kept'), ('also kept')")
         }
@@ -61,15 +61,15 @@ enum Synthetic {
         clock.advance(by: .seconds(3600))
         let reopened = try BizingStore.open(path: temporary.path, clock: clock)
         defer { try? reopened.close() }
-        #expect(try reopened.migrate(Synthetic.two) == [Synthetic.tags])
+        #expect(try await reopened.migrate(Synthetic.two) == [Synthetic.tags])
         let rows = try await reopened.read { db throws in
             try Row.fetchAll(db, sql: "SELECT text, tag FROM notes ORDER BY id").map { [$0["text"] as String, $0["tag"] as String] }
         }
         #expect(rows == [["kept", "none"], ["also kept", "none"]])
-        let applied = try reopened.appliedMigrations()
+        let applied = try await reopened.appliedMigrations()
         #expect(applied.map(\.version) == [1, 2])
         #expect(applied[1].appliedAt.timeIntervalSince(applied[0].appliedAt) == 3600)
-        #expect(try reopened.migrate(Synthetic.two).isEmpty)
+        #expect(try await reopened.migrate(Synthetic.two).isEmpty)
     }
 
     @Test func anUpgradeFromTheRealFirstMigrationKeepsItsData() async throws {
@@ -78,7 +78,7 @@ enum Synthetic {
         let temporary = try TemporaryStore()
         defer { temporary.remove() }
         let first = try MigrationSet.bizing.migrations.filter { $0.version == 1 }
-        try temporary.store.migrate(MigrationSet(first))
+        try await temporary.store.migrate(MigrationSet(first))
         let owner = temporary.store.ids.next().lowercasedString
         let household = temporary.store.ids.next().lowercasedString
         try await temporary.store.write { db throws in
@@ -107,7 +107,7 @@ enum Synthetic {
             DROP TABLE households;
             ALTER TABLE households_new RENAME TO households;
             """)
-        #expect(try temporary.store.migrate(MigrationSet(first + [rebuild])) == [rebuild])
+        #expect(try await temporary.store.migrate(MigrationSet(first + [rebuild])) == [rebuild])
         try await temporary.store.read { db throws in
             #expect(try String.fetchOne(db, sql: "SELECT name || '/' || motto FROM households") == "Smith/")
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM household_members") == 1)
@@ -121,41 +121,41 @@ enum Synthetic {
     @Test func aDatabaseMigratedByANewerVersionIsRefused() async throws {
         let temporary = try TemporaryStore()
         defer { temporary.remove() }
-        try temporary.store.migrate(Synthetic.two)
-        let error = #expect(throws: StoreError.self) { try temporary.store.migrate(Synthetic.one) }
+        try await temporary.store.migrate(Synthetic.two)
+        let error = await #expect(throws: StoreError.self) { try await temporary.store.migrate(Synthetic.one) }
         let message = try #require(error?.description)
         #expect(message.contains("migrated by a newer version"))
         #expect(message.contains("0002_note_tags"))
         #expect(message.contains("up to 0001_notes"))
         #expect(message.contains(temporary.path))
         // Nothing changed.
-        #expect(try temporary.store.appliedMigrations().map(\.version) == [1, 2])
+        #expect(try await temporary.store.appliedMigrations().map(\.version) == [1, 2])
     }
 
-    @Test func aDifferentHistoryIsRefused() throws {
+    @Test func aDifferentHistoryIsRefused() async throws {
         let temporary = try TemporaryStore()
         defer { temporary.remove() }
-        try temporary.store.migrate(Synthetic.two)
+        try await temporary.store.migrate(Synthetic.two)
         let other = try MigrationSet([Synthetic.notes, Migration(version: 2, name: "note_colors", sql: "SELECT 1")])
-        let error = #expect(throws: StoreError.self) { try temporary.store.migrate(other) }
+        let error = await #expect(throws: StoreError.self) { try await temporary.store.migrate(other) }
         #expect(error?.description.contains("has migration 0002_note_tags where this bizingd has 0002_note_colors") == true)
     }
 
     @Test func aFailingMigrationLeavesNothingBehind() async throws {
         let temporary = try TemporaryStore()
         defer { temporary.remove() }
-        try temporary.store.migrate(Synthetic.one)
+        try await temporary.store.migrate(Synthetic.one)
         let broken = Migration(version: 2, name: "note_tags", sql: """
             CREATE TABLE tags (name TEXT NOT NULL) STRICT;
             INSERT INTO tags VALUES (NULL);
             """)
-        let error = #expect(throws: StoreError.self) { try temporary.store.migrate(MigrationSet([Synthetic.notes, broken])) }
+        let error = await #expect(throws: StoreError.self) { try await temporary.store.migrate(MigrationSet([Synthetic.notes, broken])) }
         #expect(error?.description.contains("migration 0002_note_tags failed") == true)
         #expect(error?.description.contains("NOT NULL constraint failed") == true)
-        #expect(try temporary.store.appliedMigrations().map(\.version) == [1])
+        #expect(try await temporary.store.appliedMigrations().map(\.version) == [1])
         #expect(try await temporary.store.read { try $0.tableExists("tags") } == false)
         // Fixed, it applies.
-        #expect(try temporary.store.migrate(Synthetic.two) == [Synthetic.tags])
+        #expect(try await temporary.store.migrate(Synthetic.two) == [Synthetic.tags])
     }
 
     @Test func aMigrationThatBreaksAForeignKeyIsRolledBack() async throws {
@@ -166,9 +166,9 @@ enum Synthetic {
             CREATE TABLE children (parent INTEGER NOT NULL REFERENCES parents (id)) STRICT;
             """)
         let orphan = Migration(version: 2, name: "orphan", sql: "INSERT INTO children VALUES (42);")
-        let error = #expect(throws: StoreError.self) { try temporary.store.migrate(MigrationSet([parents, orphan])) }
+        let error = await #expect(throws: StoreError.self) { try await temporary.store.migrate(MigrationSet([parents, orphan])) }
         #expect(error?.description.contains("0002_orphan failed") == true)
-        #expect(try temporary.store.appliedMigrations().map(\.version) == [1])
+        #expect(try await temporary.store.appliedMigrations().map(\.version) == [1])
         #expect(try await temporary.store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM children") } == 0)
     }
 
@@ -176,7 +176,7 @@ enum Synthetic {
         let temporary = try TemporaryStore()
         defer { temporary.remove() }
         try await temporary.store.write { try $0.execute(sql: "CREATE TABLE recipes (name TEXT)") }
-        let error = #expect(throws: StoreError.self) { try temporary.store.migrate() }
+        let error = await #expect(throws: StoreError.self) { try await temporary.store.migrate() }
         #expect(error?.description.contains("has tables (recipes) but no schema_migrations") == true)
         #expect(try await temporary.store.read { try $0.tableExists("schema_migrations") } == false)
     }

@@ -20,9 +20,9 @@ struct TemporaryStore {
     }
 
     /// Opens a new database migrated with this binary's migrations.
-    static func migrated(synchronous: SynchronousMode = .full, clock: any Clock = TestClock()) throws -> TemporaryStore {
+    static func migrated(synchronous: SynchronousMode = .full, clock: any Clock = TestClock()) async throws -> TemporaryStore {
         let temporary = try TemporaryStore(synchronous: synchronous, clock: clock)
-        try temporary.store.migrate()
+        try await temporary.store.migrate()
         return temporary
     }
 

@@ -16,13 +16,15 @@ import BizingStore
     @Test func aWriteTransactionHoldsTheWriteLockFromItsBegin() async throws {
         let first = try TemporaryStore(synchronous: .normal)
         defer { first.remove() }
-        try first.store.migrate(MigrationSet([Self.counterTable]))
+        try await first.store.migrate(MigrationSet([Self.counterTable]))
         let second = try BizingStore.open(path: first.path, busyTimeout: .milliseconds(100), synchronous: .normal)
         defer { try? second.close() }
 
         // The first writer has only read so far, and waits.
         let entered = Atomic(false)
         let release = DispatchSemaphore(value: 0)
+        // Runs first on any exit: a writer left waiting would hang the store's close.
+        defer { release.signal() }
         let holder = Task {
             try await first.store.write { db throws in
                 _ = try Int.fetchOne(db, sql: "SELECT value FROM counter")
@@ -31,7 +33,7 @@ import BizingStore
                 try db.execute(sql: "UPDATE counter SET value = 10")
             }
         }
-        try await waitUntil { entered.load(ordering: .sequentiallyConsistent) }
+        try await waitUntil(timeout: .seconds(60)) { entered.load(ordering: .sequentiallyConsistent) }
         // A second writer cannot begin: after its busy timeout it gives up.
         let started = ContinuousClock.now
         let error = await #expect(throws: DatabaseError.self) {
@@ -49,13 +51,15 @@ import BizingStore
     @Test func aSecondWriterWaitsForTheFirstToCommit() async throws {
         let first = try TemporaryStore(synchronous: .normal)
         defer { first.remove() }
-        try first.store.migrate(MigrationSet([Self.counterTable]))
+        try await first.store.migrate(MigrationSet([Self.counterTable]))
         let second = try BizingStore.open(path: first.path, busyTimeout: .seconds(5), synchronous: .normal)
         defer { try? second.close() }
 
         let entered = Atomic(false)
         let committed = Atomic(false)
         let release = DispatchSemaphore(value: 0)
+        // Runs first on any exit: a writer left waiting would hang the store's close.
+        defer { release.signal() }
         let holder = Task {
             try await first.store.write { db throws in
                 let value = try Int.fetchOne(db, sql: "SELECT value FROM counter") ?? 0
@@ -65,7 +69,7 @@ import BizingStore
             }
             committed.store(true, ordering: .sequentiallyConsistent)
         }
-        try await waitUntil { entered.load(ordering: .sequentiallyConsistent) }
+        try await waitUntil(timeout: .seconds(60)) { entered.load(ordering: .sequentiallyConsistent) }
         let waiter = Task {
             try await second.write { db -> Int in
                 let value = try Int.fetchOne(db, sql: "SELECT value FROM counter") ?? 0
@@ -88,7 +92,7 @@ import BizingStore
         // to the file, as two processes would have).
         let first = try TemporaryStore(synchronous: .normal)
         defer { first.remove() }
-        try first.store.migrate(MigrationSet([Self.counterTable]))
+        try await first.store.migrate(MigrationSet([Self.counterTable]))
         let second = try BizingStore.open(path: first.path, synchronous: .normal)
         defer { try? second.close() }
         let stores = [first.store, second]
@@ -113,7 +117,7 @@ import BizingStore
     @Test func aThrowingWriteRollsBack() async throws {
         let temporary = try TemporaryStore()
         defer { temporary.remove() }
-        try temporary.store.migrate(MigrationSet([Self.counterTable]))
+        try await temporary.store.migrate(MigrationSet([Self.counterTable]))
         await #expect(throws: StoreError.self) {
             try await temporary.store.write { db throws in
                 try db.execute(sql: "UPDATE counter SET value = 99")
