@@ -124,7 +124,7 @@ let package = Package(
         .executableTarget(
             name: "bizingd",
             dependencies: [
-                "BizingServer",
+                "BizingServer", "BizingStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

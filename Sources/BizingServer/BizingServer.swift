@@ -73,7 +73,7 @@ public final class BizingServer: Sendable {
         let store: BizingStore
         let databaseLock: SocketLock
         do {
-            store = try BizingStore.open(path: configuration.databasePath)
+            store = try BizingStore.open(path: configuration.databasePath, synchronous: configuration.synchronous)
         } catch {
             socketLock.release()
             throw ServerStartError(error.description)
@@ -86,7 +86,21 @@ public final class BizingServer: Sendable {
             throw error
         }
         let lock = CombinedLock(socketLock, databaseLock)
-        logger.info("database open", metadata: ["path": "\(configuration.databasePath)"])
+        // Migrate before the socket is bound: a database migrated by a newer
+        // bizingd, or one whose migration fails, stops the start.
+        do {
+            let applied = try await store.migrate()
+            for migration in applied {
+                logger.info("database migrated", metadata: ["migration": "\(migration.label)"])
+            }
+        } catch {
+            try? store.close()
+            lock.release()
+            throw ServerStartError(error.description)
+        }
+        logger.info("database open", metadata: [
+            "path": "\(configuration.databasePath)", "synchronous": "\(configuration.synchronous.rawValue)",
+        ])
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
         do {
             let rpc = try await RPCServer.start(

@@ -1,4 +1,5 @@
 public import BizingRPC
+public import BizingStore
 public import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -31,6 +32,9 @@ public struct ServerConfiguration: Sendable {
     public var drainTimeout: Duration
     /// Connection, call and read-timeout limits.
     public var limits: ServerLimits
+    /// How the database syncs commits: `.full` (an acknowledged write
+    /// survives a power cut) unless set to `.normal`.
+    public var synchronous: SynchronousMode = .full
 
     /// - Parameter databasePath: the database file; `nil` puts `bizing.sqlite`
     ///   in the socket's folder (which is the data folder unless the socket

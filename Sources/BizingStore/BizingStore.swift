@@ -2,13 +2,16 @@ public import GRDB
 import Foundation
 
 /// The server's SQLite database: opened once at start, configured the same
-/// way every time, closed at stop. (Its schema and migrations come later.)
+/// way every time, migrated (`migrate()`), closed at stop. It also carries
+/// what every context's store code shares: the injected `clock`, the id
+/// generator `ids`, and `write`/`read`, the one-transaction-per-call helpers.
 ///
 /// Configuration, on every connection of the pool:
 /// - WAL journal mode (readers never wait for the writer),
 /// - `foreign_keys = ON`,
 /// - a busy timeout of `busyTimeout` (5 s by default) instead of failing at once,
-/// - `synchronous = FULL` on the writer (a committed booking survives a power cut).
+/// - `synchronous = FULL` on the writer by default (a committed booking
+///   survives a power cut), `NORMAL` on request (`SynchronousMode`).
 public final class BizingStore: Sendable {
     public static let defaultBusyTimeout: Duration = .seconds(5)
 
@@ -16,20 +19,39 @@ public final class BizingStore: Sendable {
     public let path: String
     /// The connection pool: one writer, several readers.
     public let pool: DatabasePool
+    /// The time, for every timestamp the store and the contexts write.
+    public let clock: any Clock
+    /// Time-ordered ids (UUID v7) from `clock`.
+    public let ids: IDGenerator
+    /// How commits are synced.
+    public let synchronous: SynchronousMode
 
-    private init(path: String, pool: DatabasePool) {
+    private init(path: String, pool: DatabasePool, clock: any Clock, ids: IDGenerator, synchronous: SynchronousMode) {
         self.path = path
         self.pool = pool
+        self.clock = clock
+        self.ids = ids
+        self.synchronous = synchronous
     }
 
     /// Opens (creating if missing) the database at `path`. A missing folder is
     /// created 0700 and a new file 0600 (SQLite gives its `-wal` and `-shm`
     /// files the same mode).
     ///
+    /// Opening does not migrate: call `migrate()` next.
+    ///
+    /// - Parameters:
+    ///   - synchronous: `.full` (the default) or `.normal`, on the writer.
+    ///   - clock: the time for timestamps and ids; the system clock by default.
+    ///   - ids: the id generator; by default one on `clock` with the system's
+    ///     random numbers.
     /// - Throws: `StoreError` naming the path and what went wrong: a folder
     ///   that cannot be created, a path that is a folder, a file that cannot be
     ///   opened or is not a SQLite database.
-    public static func open(path: String, busyTimeout: Duration = defaultBusyTimeout) throws(StoreError) -> BizingStore {
+    public static func open(
+        path: String, busyTimeout: Duration = defaultBusyTimeout, synchronous: SynchronousMode = .full,
+        clock: any Clock = SystemClock(), ids: IDGenerator? = nil
+    ) throws(StoreError) -> BizingStore {
         guard !path.isEmpty else { throw StoreError("the database path is empty") }
         let folder = (path as NSString).deletingLastPathComponent
         try createFolder(folder.isEmpty ? "." : folder, for: path)
@@ -51,8 +73,8 @@ public final class BizingStore: Sendable {
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             // GRDB sets synchronous = NORMAL on the writer when it turns WAL on;
-            // the writer is the one connection that commits, so FULL goes there.
-            try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
+            // the writer is the one connection that commits, so ours goes there.
+            try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = \(synchronous.pragma)") }
             // Reader connections open lazily: open one now, so a file that is
             // not a database fails here rather than on the first call.
             _ = try pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM sqlite_master") }
@@ -61,7 +83,7 @@ public final class BizingStore: Sendable {
         } catch {
             throw StoreError("cannot open the database \(path): \(error)")
         }
-        return BizingStore(path: path, pool: pool)
+        return BizingStore(path: path, pool: pool, clock: clock, ids: ids ?? IDGenerator(clock: clock), synchronous: synchronous)
     }
 
     /// Runs `SELECT 1` on a reader connection; throws if the database cannot answer.
@@ -111,10 +133,4 @@ public final class BizingStore: Sendable {
         }
         return error.localizedDescription
     }
-}
-
-/// Why the database could not be opened; the description names the path.
-public struct StoreError: Error, CustomStringConvertible, Sendable {
-    public let description: String
-    public init(_ description: String) { self.description = description }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BizingServer
+import BizingStore
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -46,7 +47,15 @@ struct Bizingd: AsyncParsableCommand {
         "Seconds that calls in flight may take to finish after SIGTERM or SIGINT (default: 10).", valueName: "seconds"))
     var drainTimeout: Double?
 
+    @Option(help: ArgumentHelp(
+        "How commits reach the disk: full (an acknowledged write survives a power cut) or normal (faster; the last commits before a power cut may be lost) (default: full).",
+        valueName: "mode"))
+    var synchronous: String?
+
     func validate() throws {
+        if let synchronous, !["full", "normal"].contains(synchronous) {
+            throw ValidationError("--synchronous must be full or normal, not '\(synchronous)'")
+        }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if let socket {
             if socket.isEmpty { throw ValidationError("--socket must not be empty") }
@@ -102,6 +111,7 @@ struct Bizingd: AsyncParsableCommand {
         if let threads { configuration.threads = threads }
         if let drainTimeout { configuration.drainTimeout = .milliseconds(Int64((drainTimeout * 1000).rounded())) }
         configuration.socketGroup = socketGroup
+        if synchronous == "normal" { configuration.synchronous = .normal }
         logger.debug("configuration", metadata: [
             "socket": "\(configuration.socketPath)", "db": "\(configuration.databasePath)",
             "threads": "\(configuration.threads)", "socket-group": "\(configuration.socketGroup ?? "-")",

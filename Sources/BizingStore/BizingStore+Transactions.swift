@@ -1,0 +1,33 @@
+public import GRDB
+
+extension BizingStore {
+    /// Runs `body` in one write transaction and commits it, or rolls it back
+    /// if `body` throws: the transaction of one mutating call.
+    ///
+    /// The transaction begins IMMEDIATE: it takes SQLite's write lock at
+    /// BEGIN, before its first read, so a read-modify-write cannot be
+    /// overtaken by another writer between its read and its write (another
+    /// connection, or another process, waits up to the busy timeout instead),
+    /// and it never fails with the SQLITE_BUSY that no busy timeout can
+    /// absorb (upgrading a read transaction to a write after another
+    /// connection wrote). Writes through one store are serialized anyway (one
+    /// writer connection); IMMEDIATE is what makes them safe against other
+    /// connections to the same file.
+    public func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
+        try await pool.writeWithoutTransaction { db in
+            var result: T?
+            try db.inTransaction(.immediate) {
+                result = try body(db)
+                return .commit
+            }
+            return result!
+        }
+    }
+
+    /// Runs `body` on a reader connection, in a read transaction (a
+    /// snapshot: it does not see writes committed while it runs). Readers
+    /// never wait for the writer.
+    public func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
+        try await pool.read(body)
+    }
+}
