@@ -95,10 +95,13 @@ let package = Package(
         ),
         // The Identity context: users, credentials, sessions, service tokens, roles,
         // households. Domain/ is pure (no I/O): password hashing, secret tokens,
-        // the role permission table, household rules, input validation.
+        // the role permission table, household rules, input validation. Store/
+        // owns its tables' queries.
         .target(
             name: "Identity",
             dependencies: [
+                "BizingStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
             ],
@@ -106,7 +109,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IdentityTests",
-            dependencies: ["Identity", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["Identity", "BizingStore", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
         // The composition root: wires the contexts to the RPC runtime.
