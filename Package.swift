@@ -127,7 +127,7 @@ let package = Package(
         .executableTarget(
             name: "bizingd",
             dependencies: [
-                "BizingServer", "BizingStore",
+                "BizingServer", "BizingStore", "BizingRPC",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

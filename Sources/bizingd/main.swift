@@ -1,4 +1,5 @@
 import ArgumentParser
+import BizingRPC
 import BizingServer
 import BizingStore
 import Foundation
@@ -48,6 +49,11 @@ struct Bizingd: AsyncParsableCommand {
     var drainTimeout: Double?
 
     @Option(help: ArgumentHelp(
+        "Only processes of this user (a name or a numeric id; repeatable) may connect; others are refused with PERMISSION_DENIED (default: anyone who can open the socket).",
+        valueName: "user"))
+    var allowUid: [String] = []
+
+    @Option(help: ArgumentHelp(
         "How commits reach the disk: full (an acknowledged write survives a power cut) or normal (faster; the last commits before a power cut may be lost) (default: full).",
         valueName: "mode"))
     var synchronous: String?
@@ -72,6 +78,9 @@ struct Bizingd: AsyncParsableCommand {
             throw ValidationError("--drain-timeout must be a number of seconds from 0 to 86400")
         }
         _ = try resolvedLogLevel()
+        for user in allowUid where Self.userID(user) == nil {
+            throw ValidationError("--allow-uid: there is no user '\(user)'")
+        }
         if let socketGroup {
             if socketGroup.isEmpty { throw ValidationError("--socket-group must not be empty") }
             if ServerConfiguration.groupID(named: socketGroup) == nil {
@@ -111,6 +120,7 @@ struct Bizingd: AsyncParsableCommand {
         if let threads { configuration.threads = threads }
         if let drainTimeout { configuration.drainTimeout = .milliseconds(Int64((drainTimeout * 1000).rounded())) }
         configuration.socketGroup = socketGroup
+        if !allowUid.isEmpty { configuration.limits.allowedPeerUIDs = Set(allowUid.compactMap(Self.userID)) }
         if synchronous == "normal" { configuration.synchronous = .normal }
         logger.debug("configuration", metadata: [
             "socket": "\(configuration.socketPath)", "db": "\(configuration.databasePath)",
@@ -131,4 +141,12 @@ struct Bizingd: AsyncParsableCommand {
             throw ExitCode(1)
         }
     }
+
+    /// A user name or a numeric id, as a uid; nil when there is no such user.
+    static func userID(_ user: String) -> UInt32? {
+        if let number = UInt32(user) { return number }
+        guard let entry = getpwnam(user) else { return nil }
+        return entry.pointee.pw_uid
+    }
+
 }

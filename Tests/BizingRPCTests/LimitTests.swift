@@ -48,3 +48,24 @@ import BizingWire
         try await server.stop()
     }
 }
+
+@Suite struct AllowedPeerTests {
+    @Test func onlyAllowedUsersMayConnect() async throws {
+        var limits = ServerLimits()
+        limits.allowedPeerUIDs = [getuid() &+ 1]
+        let closed = try await TestServer.start(limits: limits)
+        let refusedClient = try await RPCClient.connect(socketPath: closed.socketPath)
+        let refused = await status { _ = try await refusedClient.unary("test.v1.Test/Echo", request: ByteBuffer()) }
+        #expect(refused?.code == .permissionDenied)
+        #expect(refused?.message == "user id \(getuid()) may not connect to this server")
+        try? await refusedClient.close()
+        try await closed.stop()
+
+        limits.allowedPeerUIDs = [getuid()]
+        let open = try await TestServer.start(limits: limits)
+        let client = try await RPCClient.connect(socketPath: open.socketPath)
+        #expect(String(buffer: try await client.unary("test.v1.Test/Echo", request: ByteBuffer(string: "me"))) == "me")
+        try await client.close()
+        try await open.stop()
+    }
+}

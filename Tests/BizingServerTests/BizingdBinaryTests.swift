@@ -243,6 +243,7 @@ final class FrameConnection {
         (["--drain-timeout", "-1"], "--drain-timeout"),
         (["--threads", "0"], "--threads must be at least 1"),
         (["--db", "/"], "--db / is a folder"),
+        (["--allow-uid", "no-such-user-bizing"], "--allow-uid: there is no user 'no-such-user-bizing'"),
     ])
     func badFlagsFailClearly(arguments: [String], message: String) async throws {
         let daemon = try Daemon(arguments)
@@ -257,6 +258,16 @@ final class FrameConnection {
         #expect(try daemon.readLine() == nil)
         #expect(try await daemon.waitForExit() != 0)
         #expect(daemon.standardError().contains("BIZING_LOG_LEVEL must be one of"))
+    }
+
+    @Test func allowUIDAdmitsTheNamedUserOnly() async throws {
+        let daemon = try Daemon(["--allow-uid", "root", "--allow-uid", "\(getuid())"])
+        #expect(try daemon.readLine() == "bizingd ready on \(daemon.defaultSocket)")
+        let client = try await RPCClient.connect(socketPath: daemon.defaultSocket)
+        #expect(try await SystemV1.System.Client(client).health(SystemV1.HealthRequest()).status == .serving)
+        try await client.close()
+        daemon.process.terminate()  // SIGTERM
+        #expect(try await daemon.waitForExit() == 0)
     }
 
     @Test func dbFlagCreatesAWALDatabase() async throws {

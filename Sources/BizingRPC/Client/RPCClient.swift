@@ -430,7 +430,11 @@ final class ClientConnectionHandler: ChannelInboundHandler {
             context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
         case .goAway:
             let goAway = try? frame.decodePayload(as: GoAway.self)
-            let status = RPCStatus(.unavailable, "the server is going away: \(goAway?.reason ?? "no reason given")")
+            // A refusal of this client (PERMISSION_DENIED) keeps its code; anything
+            // else means "try again later or elsewhere".
+            let status = goAway?.code == .permissionDenied
+                ? RPCStatus(.permissionDenied, goAway?.reason ?? "")
+                : RPCStatus(.unavailable, "the server is going away: \(goAway?.reason ?? "no reason given")")
             closedStatus = status
             for id in pending.keys where id > (goAway?.lastCallID ?? 0) { fail(id, status) }
         default:

@@ -25,6 +25,10 @@ public final class RPCServer: Sendable {
             }
         }
 
+        func remove(_ channel: any Channel) {
+            _ = channels.withLock { $0.removeValue(forKey: ObjectIdentifier(channel)) }
+        }
+
         var all: [any Channel] { channels.withLock { Array($0.values) } }
         var count: Int { channels.withLock { $0.count } }
     }
@@ -65,8 +69,13 @@ public final class RPCServer: Sendable {
                 let number = connectionNumbers.wrappingAdd(1, ordering: .relaxed).newValue
                 return PeerCredentials.of(channel).flatMapThrowing { peer in
                     let uid = peer.map { "\($0.uid)" } ?? "?"
+                    var refusal = refusal.map { ConnectionRefusal(code: .resourceExhausted, reason: $0) }
+                    if let allowed = limits.allowedPeerUIDs, !(peer.map { allowed.contains($0.uid) } ?? false) {
+                        refusal = ConnectionRefusal(code: .permissionDenied, reason: "user id \(uid) may not connect to this server")
+                        connections.remove(channel)
+                    }
                     if let refusal {
-                        logger.warning("connection refused", metadata: ["reason": "\(refusal)", "peer-uid": "\(uid)"])
+                        logger.warning("connection refused", metadata: ["reason": "\(refusal.reason)", "peer-uid": "\(uid)"])
                     } else {
                         logger.debug("connection opened", metadata: ["connection": "\(number)", "peer-uid": "\(uid)"])
                         channel.closeFuture.whenComplete { _ in logger.debug("connection closed", metadata: ["connection": "\(number)"]) }

@@ -35,7 +35,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     /// Names this connection in generated request ids.
     private let connectionTag: String
     /// Set when the server is full: the connection is answered with GOAWAY.
-    private let refusal: String?
+    private let refusal: ConnectionRefusal?
     private var phase = Phase.awaitingPreface
     private var frames: FrameReassembler
     private var calls: [UInt32: ActiveCall] = [:]
@@ -45,7 +45,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     private var output = ByteBuffer()
     private var flushScheduled = false
 
-    init(environment: ServerEnvironment, peer: PeerCredentials?, connectionTag: String, refusal: String? = nil) {
+    init(environment: ServerEnvironment, peer: PeerCredentials?, connectionTag: String, refusal: ConnectionRefusal? = nil) {
         self.environment = environment
         self.peer = peer
         self.connectionTag = connectionTag
@@ -121,7 +121,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         case .preface(let preface):
             ConnectionPreface().write(to: &output)
             if let refusal {
-                connectionError(.resourceExhausted, refusal)
+                connectionError(refusal.code, refusal.reason)
                 return
             }
             guard preface.version == ConnectionPreface.currentVersion else {
@@ -561,4 +561,10 @@ final class StreamCredit: Sendable {
     }
 
     var available: Int { messages.load(ordering: .relaxed) }
+}
+
+/// Why a connection is answered with GOAWAY and closed as soon as it opens.
+struct ConnectionRefusal: Sendable {
+    let code: StatusCode
+    let reason: String
 }

@@ -24,6 +24,12 @@ public struct ServerLimits: Sendable {
     /// the check off.
     public var readTimeout: Duration? = .seconds(10)
 
+    /// The user ids (SO_PEERCRED) whose processes may connect; nil lets
+    /// anyone who can open the socket in. Others get GOAWAY
+    /// PERMISSION_DENIED and are closed. (The socket's file mode is the first
+    /// gate; this one holds even for a group-readable socket.)
+    public var allowedPeerUIDs: Set<UInt32>?
+
     public init() {}
 
     var settings: Settings {
