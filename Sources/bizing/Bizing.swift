@@ -15,7 +15,7 @@ struct Bizing: AsyncParsableCommand {
         abstract: "Call a Bizing server from the shell.",
         discussion: """
             Exit status: 0 on success; on an RPC error, 10 plus the gRPC status code \
-            (13 = INVALID_ARGUMENT, 15 = NOT_FOUND, 22 = UNIMPLEMENTED, 24 = UNAVAILABLE, 26 = UNAUTHENTICATED, ...); \
+            (\([StatusCode.invalidArgument, .notFound, .unimplemented, .unavailable, .unauthenticated].map { "\(10 + $0.rawValue) = \($0.name)" }.joined(separator: ", ")), ...); \
             64 for a usage error; 1 for another local error (an invalid request, say).
 
             Every method of the schema is a command too, with a flag per field: \
@@ -123,7 +123,7 @@ struct Call: AsyncParsableCommand {
     func run() async throws {
         let name = method.contains("/") ? method : method.replacingOccurrences(of: "\\.(?=[^.]*$)", with: "/", options: .regularExpression)
         guard let descriptor = BizingSchema.services.lazy.flatMap(\.methods).first(where: { $0.fullName == name }) else {
-            printError("UNIMPLEMENTED: this bizing knows no method \(method); `bizing list` shows the services")
+            printError("\(StatusCode.unimplemented.name): this bizing knows no method \(method); `bizing list` shows the services")
             throw ExitCode(10 + StatusCode.unimplemented.rawValue)
         }
         let request = try encodeRequest(descriptor, json: try requestText(data) ?? json ?? "{}")
