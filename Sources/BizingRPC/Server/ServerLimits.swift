@@ -65,6 +65,4 @@ final class ServerLoad: Sendable {
     func releaseCall() {
         calls.subtract(1, ordering: .relaxed)
     }
-
-    var callsInFlight: Int { calls.load(ordering: .relaxed) }
 }
