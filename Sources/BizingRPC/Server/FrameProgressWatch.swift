@@ -89,17 +89,18 @@ final class FrameProgressWatch: ChannelInboundHandler, RemovableChannelHandler {
         var index = buffer.readerIndex
         let end = buffer.writerIndex
         var crossedBoundary = false
+        /// Passes over up to `remaining` bytes of a preface or payload; returns how many are still to come.
+        func skip(_ remaining: Int) -> Int {
+            let take = min(remaining, end - index)
+            index += take
+            return remaining - take
+        }
         while index < end {
             switch position {
             case .preface(let remaining):
-                let take = min(remaining, end - index)
-                index += take
-                if take == remaining {
-                    position = .boundary
-                    crossedBoundary = true
-                } else {
-                    position = .preface(remaining: remaining - take)
-                }
+                let left = skip(remaining)
+                position = left == 0 ? .boundary : .preface(remaining: left)
+                crossedBoundary = crossedBoundary || left == 0
             case .header(var seen, var length):
                 if seen == 0, end - index >= Frame.headerSize {
                     // The usual case: the whole header is in this buffer.
@@ -122,14 +123,9 @@ final class FrameProgressWatch: ChannelInboundHandler, RemovableChannelHandler {
                     position = .payload(remaining: Int(length))
                 }
             case .payload(let remaining):
-                let take = min(remaining, end - index)
-                index += take
-                if take == remaining {
-                    position = .boundary
-                    crossedBoundary = true
-                } else {
-                    position = .payload(remaining: remaining - take)
-                }
+                let left = skip(remaining)
+                position = left == 0 ? .boundary : .payload(remaining: left)
+                crossedBoundary = crossedBoundary || left == 0
             }
         }
         return crossedBoundary
