@@ -14,17 +14,27 @@ public struct UserRecord: Hashable, Sendable {
     public let preferences: String
     public let createdAt: Date
     public let updatedAt: Date
+
+    /// Whether the user can sign in with a password.
+    public var hasPassword: Bool { passwordHash != nil }
+
+    /// The stored preferences; a row holding something else reads as the defaults.
+    public var decodedPreferences: UserPreferences {
+        (try? JSONDecoder().decode(UserPreferences.self, from: Data(preferences.utf8))) ?? UserPreferences()
+    }
 }
 
 /// What registering a user writes.
 public struct NewUser: Sendable {
-    public var email: EmailAddress
+    /// nil for someone who will not sign in (a child managed by a household).
+    public var email: EmailAddress?
     public var name: String
     public var phone: String?
-    public var passwordHash: PasswordHash
+    /// nil: cannot sign in with a password (yet).
+    public var passwordHash: PasswordHash?
     public var preferences: String
 
-    public init(email: EmailAddress, name: String, phone: String?, passwordHash: PasswordHash, preferences: String = "{}") {
+    public init(email: EmailAddress?, name: String, phone: String?, passwordHash: PasswordHash?, preferences: String = "{}") {
         self.email = email
         self.name = name
         self.phone = phone
@@ -45,4 +55,6 @@ public struct SessionRecord: Hashable, Sendable {
 public enum IdentityStoreError: Error, Hashable, Sendable {
     /// Another live user has this email (ignoring case).
     case emailTaken
+    /// Another organization has (or had) this slug.
+    case slugTaken
 }

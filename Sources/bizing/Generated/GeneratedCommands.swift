@@ -7,7 +7,16 @@ import ArgumentParser
 enum GeneratedCommands {
     static var groups: [any ParsableCommand.Type] {
         [
+            IdentityV1Commands.self,
             SystemV1SystemCommands.self,
         ]
+    }
+
+    /// `bizing identity`: the services of bizing.identity.v1.
+    struct IdentityV1Commands: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "identity",
+            abstract: "The services of bizing.identity.v1.",
+            subcommands: [IdentityV1HouseholdsCommands.self, IdentityV1MembershipsCommands.self, IdentityV1OrganizationsCommands.self, IdentityV1ServiceTokensCommands.self, IdentityV1SessionsCommands.self, IdentityV1UsersCommands.self])
     }
 }

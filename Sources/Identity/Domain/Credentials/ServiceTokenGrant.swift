@@ -14,9 +14,9 @@ public struct ServiceTokenGrant: Hashable, Sendable {
     public let lifetime: CredentialLifetime
 
     /// Validates a new grant issued at `now`: a name of 1 to 100 characters
-    /// without control characters, a role other than `owner` (a service gets
-    /// what it needs, and no token can outrank the people who revoke it), and
-    /// an expiry after `now` if there is one.
+    /// without control characters and an expiry after `now` if there is one.
+    /// Whether the issuer may grant `role` (not above their own) is the
+    /// caller's check: `Role.outranks`.
     public init(name: String, organizationID: UUID, role: Role, expiresAt: Date?, now: Date) throws(ValidationFailure) {
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
         var found: [InvalidField] = []
@@ -26,9 +26,6 @@ public struct ServiceTokenGrant: Hashable, Sendable {
             found.append(InvalidField(field: "name", rule: .tooLong, description: "must be at most \(Self.maximumNameLength) characters"))
         } else if trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
             found.append(InvalidField(field: "name", rule: .notAllowed, description: "must not contain control characters"))
-        }
-        if role == .owner {
-            found.append(InvalidField(field: "role", rule: .notAllowed, description: "a service token cannot be an owner"))
         }
         if let expiresAt, expiresAt <= now {
             found.append(InvalidField(field: "expires_at", rule: .notAllowed, description: "must be in the future"))

@@ -46,3 +46,16 @@ extension HouseholdPermissions {
         }
     }
 }
+
+extension Household {
+    /// Whether `actor` may change `member`'s profile (name, phone,
+    /// preferences, password): a minor's or dependent's, by the primary or
+    /// one of their managers. Adults keep their own profile to themselves,
+    /// whatever their household flags say.
+    public func canManageProfile(actor: UUID, of member: UUID) -> Bool {
+        guard actor != member, let acting = self.member(actor), let target = self.member(member), target.role.isManaged else {
+            return false
+        }
+        return acting.role == .primary || target.managedBy.contains(actor)
+    }
+}
