@@ -96,11 +96,15 @@ let package = Package(
         // The Identity context: users, credentials, sessions, service tokens, roles,
         // households. Domain/ is pure (no I/O): password hashing, secret tokens,
         // the role permission table, household rules, input validation. Store/
-        // owns its tables' queries.
+        // owns its tables' queries. Service/ implements the generated
+        // bizing.identity.v1 protocols and the token authentication.
         .target(
             name: "Identity",
             dependencies: [
                 "BizingStore",
+                "BizingAPI",
+                "BizingRPC",
+                "BizingWire",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
@@ -116,6 +120,7 @@ let package = Package(
         .target(
             name: "BizingServer",
             dependencies: [
+                "Identity",
                 "BizingAPI", "BizingRPC", "BizingWire", "BizingStore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

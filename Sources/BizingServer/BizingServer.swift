@@ -2,6 +2,7 @@ public import BizingRPC
 import BizingAPI
 import BizingStore
 import Foundation
+import Identity
 public import Logging
 import NIOCore
 import NIOPosix
@@ -31,15 +32,22 @@ public final class BizingServer: Sendable {
         self.logger = logger
     }
 
-    /// What runs around every call: a debug line per call, and call counts
-    /// and durations for whichever swift-metrics backend the process
-    /// bootstraps (none by default). The Identity context adds authentication.
-    static func interceptors() -> [any ServerInterceptor] {
-        [CallLogging(), CallMetrics()]
+    /// What runs around every call, outermost first: a debug line per call
+    /// (refusals included), call counts and durations for whichever
+    /// swift-metrics backend the process bootstraps (none by default), then
+    /// the Identity context's token authentication.
+    static func interceptors(identity: IdentityServices) -> [any ServerInterceptor] {
+        [CallLogging(), CallMetrics(), identity.authentication]
+    }
+
+    /// The Identity context on `store`, with the configuration's password and session policies.
+    static func identity(store: BizingStore, configuration: ServerConfiguration) -> IdentityServices {
+        let workers = PasswordWorkers(hasher: PasswordHasher(parameters: configuration.passwordParameters), limit: configuration.passwordWorkers)
+        return IdentityServices(IdentityEnvironment(store: store, passwords: workers, sessionPolicy: configuration.sessionPolicy))
     }
 
     /// Every method the server answers.
-    static func registry(store: BizingStore, logger: Logger) -> MethodRegistry {
+    static func registry(store: BizingStore, identity: IdentityServices, logger: Logger) -> MethodRegistry {
         let system = SystemServer(services: BizingSchema.services) {
             do {
                 try await store.check()
@@ -49,7 +57,7 @@ public final class BizingServer: Sendable {
                 return false
             }
         }
-        return MethodRegistry(system.methods)
+        return MethodRegistry(system.methods + identity.methods)
     }
 
     /// Creates the socket's folder if missing (0700; 0750 owned by the socket
@@ -73,7 +81,7 @@ public final class BizingServer: Sendable {
         let store: BizingStore
         let databaseLock: SocketLock
         do {
-            store = try BizingStore.open(path: configuration.databasePath, synchronous: configuration.synchronous)
+            store = try BizingStore.open(path: configuration.databasePath, synchronous: configuration.synchronous, clock: configuration.clock)
         } catch {
             socketLock.release()
             throw ServerStartError(error.description)
@@ -102,10 +110,11 @@ public final class BizingServer: Sendable {
             "path": "\(configuration.databasePath)", "synchronous": "\(configuration.synchronous.rawValue)",
         ])
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
+        let identity = identity(store: store, configuration: configuration)
         do {
             let rpc = try await RPCServer.start(
-                socketPath: configuration.socketPath, registry: registry(store: store, logger: logger),
-                limits: configuration.limits, interceptors: interceptors(), group: group, logger: logger)
+                socketPath: configuration.socketPath, registry: registry(store: store, identity: identity, logger: logger),
+                limits: configuration.limits, interceptors: interceptors(identity: identity), group: group, logger: logger)
             do {
                 try setSocketMode(configuration.socketPath, groupID: groupID, groupName: configuration.socketGroup)
             } catch {

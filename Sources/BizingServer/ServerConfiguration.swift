@@ -1,6 +1,7 @@
 public import BizingRPC
 public import BizingStore
 public import Foundation
+public import Identity
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -35,6 +36,16 @@ public struct ServerConfiguration: Sendable {
     /// How the database syncs commits: `.full` (an acknowledged write
     /// survives a power cut) unless set to `.normal`.
     public var synchronous: SynchronousMode = .full
+    /// The time for every timestamp, id and expiry; tests pass a `TestClock`.
+    public var clock: any Clock = SystemClock()
+    /// What new password hashes are made with (OWASP's scrypt minimum);
+    /// tests lower it to keep the suite fast.
+    public var passwordParameters: ScryptParameters = .default
+    /// How many password derivations run at once: each holds 128 MiB and a
+    /// core for about half a second at the default parameters.
+    public var passwordWorkers: Int = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
+    /// How long a session token from SignIn lasts.
+    public var sessionPolicy: SessionPolicy = .default
 
     /// - Parameter databasePath: the database file; `nil` puts `bizing.sqlite`
     ///   in the socket's folder (which is the data folder unless the socket

@@ -57,4 +57,6 @@ public enum IdentityStoreError: Error, Hashable, Sendable {
     case emailTaken
     /// Another organization has (or had) this slug.
     case slugTaken
+    /// Bootstrap found organizations already: it only makes the first one.
+    case alreadyBootstrapped
 }

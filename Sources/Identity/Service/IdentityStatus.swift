@@ -1,0 +1,97 @@
+public import BizingWire
+import Foundation
+
+extension ValidationFailure {
+    /// INVALID_ARGUMENT with one field violation per broken rule.
+    public var status: RPCStatus {
+        RPCStatus.invalidArgument(violations.map { FieldViolation(field: $0.field, description: $0.description) })
+    }
+}
+
+/// The statuses the Identity services answer with, worded once.
+enum IdentityStatus {
+    /// The one answer for every token that does not authenticate.
+    static let unauthenticated = RPCStatus(
+        .unauthenticated, "a valid token is required: send 'authorization: Bearer <token>' (bizing login, or a service token)")
+
+    /// Wrong email or wrong password: one answer for both.
+    static let signInFailed = RPCStatus(.unauthenticated, "the email or the password is wrong")
+
+    /// What a missing object and one the caller may not see both answer.
+    static func notFound(_ kind: String, _ id: String) -> RPCStatus {
+        RPCStatus(.notFound, "no \(kind) \(id)")
+    }
+
+    static func permissionDenied(_ why: String) -> RPCStatus {
+        RPCStatus(.permissionDenied, why)
+    }
+
+    static let needsUser = permissionDenied("a service token acts for its organization; this needs a signed-in user")
+
+    static func failedPrecondition(_ why: String) -> RPCStatus {
+        RPCStatus(.failedPrecondition, why)
+    }
+
+    static func alreadyExists(field: String, _ why: String) -> RPCStatus {
+        RPCStatus(.alreadyExists, "\(field): \(why)", details: StatusDetails(fieldViolations: [FieldViolation(field: field, description: why)]))
+    }
+
+    /// A store refusal as the caller sees it.
+    static func from(_ error: IdentityStoreError) -> RPCStatus {
+        switch error {
+        case .emailTaken: alreadyExists(field: "email", "another user has this email address")
+        case .slugTaken: alreadyExists(field: "slug", "another organization has (or had) this slug")
+        case .alreadyBootstrapped: failedPrecondition("the database already has an organization")
+        }
+    }
+}
+
+/// Parsing ids and other request fields into domain values, with the field's name in the error.
+enum RequestFields {
+    /// A UUID in any case; INVALID_ARGUMENT naming `field` otherwise.
+    static func id(_ text: String, field: String) throws(ValidationFailure) -> UUID {
+        if text.isEmpty {
+            throw ValidationFailure([InvalidField(field: field, rule: .required, description: "is required")])
+        }
+        guard let id = UUID(uuidString: text) else {
+            throw ValidationFailure([InvalidField(field: field, rule: .malformed, description: "must be a UUID")])
+        }
+        return id
+    }
+
+    /// Each of `texts` parsed as an id, the field path indexed.
+    static func ids(_ texts: [String], field: String) throws(ValidationFailure) -> [UUID] {
+        var ids: [UUID] = []
+        var found: [InvalidField] = []
+        for (index, text) in texts.enumerated() {
+            do throws(ValidationFailure) {
+                ids.append(try id(text, field: "\(field)[\(index)]"))
+            } catch {
+                found += error.violations
+            }
+        }
+        try found.throwIfAny()
+        return ids
+    }
+
+    /// A YYYY-MM-DD date that exists, not after `today` (for a birth date).
+    static func birthDate(_ text: String, field: String, today: Date) throws(ValidationFailure) -> String {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        var components = DateComponents()
+        if parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+           let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]) {
+            components = DateComponents(year: year, month: month, day: day)
+        }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        guard let year = components.year, year >= 1900, let date = calendar.date(from: components),
+              calendar.dateComponents([.year, .month, .day], from: date) == DateComponents(year: components.year, month: components.month, day: components.day)
+        else {
+            throw ValidationFailure([InvalidField(field: field, rule: .malformed, description: "must be a date YYYY-MM-DD")])
+        }
+        if date > today {
+            throw ValidationFailure([InvalidField(field: field, rule: .notAllowed, description: "must not be in the future")])
+        }
+        return text
+    }
+}

@@ -1,0 +1,149 @@
+public import BizingAPI
+public import BizingRPC
+import BizingStore
+import BizingWire
+import Foundation
+import GRDB
+
+/// `bizing.identity.v1.Memberships`. Every change runs its checks inside its
+/// write transaction: two owners demoting each other at once cannot leave
+/// the organization without one.
+public struct MembershipsServer: IdentityV1.MembershipsService {
+    let environment: IdentityEnvironment
+    private var store: BizingStore { environment.store }
+
+    public init(_ environment: IdentityEnvironment) {
+        self.environment = environment
+    }
+
+    public func add(_ request: IdentityV1.AddMembershipRequest, context: ServerCallContext) async throws -> IdentityV1.Membership {
+        try await environment.answering {
+            let caller = try context.caller
+            var found: [InvalidField] = []
+            var organizationID: UUID?, userID: UUID?, email: EmailAddress?, role: Role?, scope = MembershipScope.allLocations
+            do throws(ValidationFailure) { organizationID = try RequestFields.id(request.organizationId, field: "organization_id") } catch { found += error.violations }
+            switch (request.userId.isEmpty, request.email.isEmpty) {
+            case (false, true):
+                do throws(ValidationFailure) { userID = try RequestFields.id(request.userId, field: "user_id") } catch { found += error.violations }
+            case (true, false):
+                do throws(ValidationFailure) { email = try EmailAddress(request.email) } catch { found += error.violations }
+            default:
+                found.append(InvalidField(field: "user_id", rule: .required, description: "name the user by user_id or by email, not both"))
+            }
+            do throws(ValidationFailure) { role = try Role.from(request.role) } catch { found += error.violations }
+            do throws(ValidationFailure) { scope = try Self.scope(request.locationIds) } catch { found += error.violations }
+            if let role { found += Membership(role: role, scope: scope).violations }
+            try found.throwIfAny()
+            guard let organizationID, let role else { throw IdentityStatus.unauthenticated }
+            let (targetID, targetEmail, newScope) = (userID, email, scope)
+            let id = store.ids.next(), now = store.clock.nowMicroseconds
+            return try await store.write { db in
+                let access = try OrganizationAccess.resolve(db, caller, organizationID: organizationID)
+                try Self.requireAuthority(access, over: role, newScope)
+                let user = try targetID.flatMap { try IdentityTables.user(db, id: $0) } ?? targetEmail.flatMap { try IdentityTables.user(db, email: $0) }
+                guard let user else {
+                    throw targetID.map { IdentityStatus.notFound("user", $0.lowercasedString) } ?? IdentityStatus.notFound("user with the email", request.email)
+                }
+                if var existing = try IdentityTables.membership(db, organizationID: organizationID, userID: user.id) {
+                    guard !existing.isActive else {
+                        throw IdentityStatus.alreadyExists(field: "user_id", "is already a member; change the membership instead")
+                    }
+                    existing.role = role
+                    existing.scope = newScope
+                    existing.isActive = true
+                    return try IdentityTables.updateMembership(db, existing, now: now)
+                }
+                return try IdentityTables.insertMembership(
+                    db, id: id, organizationID: organizationID, userID: user.id, role: role, scope: newScope, now: now)
+            }.wire
+        }
+    }
+
+    public func change(_ request: IdentityV1.ChangeMembershipRequest, context: ServerCallContext) async throws -> IdentityV1.Membership {
+        try await environment.answering {
+            let caller = try context.caller
+            let (organizationID, userID) = try Self.names(request.organizationId, request.userId)
+            var found: [InvalidField] = []
+            var role: Role?, scope: MembershipScope?
+            if request.role != .unspecified {
+                do throws(ValidationFailure) { role = try Role.from(request.role) } catch { found += error.violations }
+            }
+            if let requested = request.scope {
+                do throws(ValidationFailure) { scope = try Self.scope(requested.locationIds) } catch { found += error.violations }
+            }
+            try found.throwIfAny()
+            let (newRole, newScope) = (role, scope)
+            let now = store.clock.nowMicroseconds
+            return try await store.write { db in
+                let access = try OrganizationAccess.resolve(db, caller, organizationID: organizationID)
+                var membership = try Self.existing(db, organizationID, userID)
+                try Self.requireAuthority(access, over: membership.role, membership.scope)
+                let before = membership
+                membership.role = newRole ?? membership.role
+                membership.scope = newScope ?? membership.scope
+                try Membership(role: membership.role, scope: membership.scope).violations.throwIfAny()
+                try Self.requireAuthority(access, over: membership.role, membership.scope)
+                if before.isActive, before.role == .owner, membership.role != .owner {
+                    try Self.requireAnotherOwner(db, organizationID, doing: "change the last owner's role")
+                }
+                return try IdentityTables.updateMembership(db, membership, now: now)
+            }.wire
+        }
+    }
+
+    public func deactivate(_ request: IdentityV1.DeactivateMembershipRequest, context: ServerCallContext) async throws -> IdentityV1.Membership {
+        try await environment.answering {
+            let caller = try context.caller
+            let (organizationID, userID) = try Self.names(request.organizationId, request.userId)
+            let now = store.clock.nowMicroseconds
+            return try await store.write { db in
+                let access = try OrganizationAccess.resolve(db, caller, organizationID: organizationID)
+                var membership = try Self.existing(db, organizationID, userID)
+                try Self.requireAuthority(access, over: membership.role, membership.scope)
+                guard membership.isActive else { return membership }
+                if membership.role == .owner {
+                    try Self.requireAnotherOwner(db, organizationID, doing: "deactivate the last owner")
+                }
+                membership.isActive = false
+                return try IdentityTables.updateMembership(db, membership, now: now)
+            }.wire
+        }
+    }
+
+    // MARK: - Rules
+
+    static func names(_ organization: String, _ user: String) throws(ValidationFailure) -> (UUID, UUID) {
+        var found: [InvalidField] = []
+        var organizationID: UUID?, userID: UUID?
+        do throws(ValidationFailure) { organizationID = try RequestFields.id(organization, field: "organization_id") } catch { found += error.violations }
+        do throws(ValidationFailure) { userID = try RequestFields.id(user, field: "user_id") } catch { found += error.violations }
+        try found.throwIfAny()
+        return (organizationID!, userID!)
+    }
+
+    /// No ids: every location.
+    static func scope(_ ids: [String]) throws(ValidationFailure) -> MembershipScope {
+        ids.isEmpty ? .allLocations : .locations(Set(try RequestFields.ids(ids, field: "location_ids")))
+    }
+
+    static func existing(_ db: Database, _ organizationID: UUID, _ userID: UUID) throws -> MembershipRecord {
+        guard let membership = try IdentityTables.membership(db, organizationID: organizationID, userID: userID) else {
+            throw IdentityStatus.notFound("membership of user", userID.lowercasedString)
+        }
+        return membership
+    }
+
+    static func requireAuthority(_ access: OrganizationAccess, over role: Role, _ scope: MembershipScope) throws {
+        guard access.membership.mayManageMembership(role: role, scope: scope) else {
+            throw IdentityStatus.permissionDenied(
+                "a \(access.role.rawValue) may not manage a \(role.rawValue) membership"
+                    + (access.role == .manager ? " (managers manage providers at their own locations)" : ""))
+        }
+    }
+
+    static func requireAnotherOwner(_ db: Database, _ organizationID: UUID, doing what: String) throws {
+        if try IdentityTables.activeOwnerCount(db, organizationID: organizationID) <= 1 {
+            throw IdentityStatus.failedPrecondition("cannot \(what): an organization keeps at least one active owner")
+        }
+    }
+}
