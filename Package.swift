@@ -132,6 +132,7 @@ let package = Package(
         .executableTarget(
             name: "bizingd",
             dependencies: [
+                "Identity", "BizingTools",
                 "BizingServer", "BizingStore", "BizingRPC",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -106,6 +106,15 @@ public final class BizingServer: Sendable {
             lock.release()
             throw ServerStartError(error.description)
         }
+        if configuration.seedDemoData {
+            do {
+                try await DemoData.seedIfEmpty(store, passwordParameters: configuration.passwordParameters, logger: logger)
+            } catch {
+                try? store.close()
+                lock.release()
+                throw ServerStartError("seeding the demo data failed: \(error)")
+            }
+        }
         logger.info("database open", metadata: [
             "path": "\(configuration.databasePath)", "synchronous": "\(configuration.synchronous.rawValue)",
         ])

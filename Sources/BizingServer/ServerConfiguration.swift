@@ -46,6 +46,9 @@ public struct ServerConfiguration: Sendable {
     public var passwordWorkers: Int = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
     /// How long a session token from SignIn lasts.
     public var sessionPolicy: SessionPolicy = .default
+    /// Whether an empty database gets the demo organization and its users
+    /// (`DemoData`) at start. `bizingd` turns it on for the embedded default.
+    public var seedDemoData = false
 
     /// - Parameter databasePath: the database file; `nil` puts `bizing.sqlite`
     ///   in the socket's folder (which is the data folder unless the socket

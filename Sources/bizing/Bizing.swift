@@ -18,11 +18,14 @@ struct Bizing: AsyncParsableCommand {
             (\([StatusCode.invalidArgument, .notFound, .unimplemented, .unavailable, .unauthenticated].map { "\(10 + $0.rawValue) = \($0.name)" }.joined(separator: ", ")), ...); \
             64 for a usage error; 1 for another local error (an invalid request, say).
 
+            Sign in first: bizing login --email you@example.com; every command then sends the saved \
+            session token (or --token, or $BIZING_TOKEN).
+
             Every method of the schema is a command too, with a flag per field: \
             bizing <service> <method> (bizing system ping --payload aGk=); \
             bizing <service> <method> --help describes it.
             """,
-        subcommands: [Call.self, List.self, Describe.self],
+        subcommands: [Login.self, Logout.self, Call.self, List.self, Describe.self],
         // One group per context, one subcommand per method: Generated/, from schema/ (scripts/generate).
         groupedSubcommands: [CommandGroup(name: "Service", subcommands: GeneratedCommands.groups)])
 }
@@ -38,6 +41,9 @@ struct ConnectionOptions: ParsableArguments {
     @Option(name: .customShort("H"), help: "Metadata to send, as key=value (repeatable; keys are lower-cased, as the protocol requires).")
     var header: [String] = []
 
+    @Option(help: "The bearer token to send (default: $BIZING_TOKEN, else the session `bizing login` saved for this socket).")
+    var token: String?
+
     var socketPath: String { socket ?? DefaultLocations.socketPath }
 
     func validate() throws {
@@ -45,11 +51,23 @@ struct ConnectionOptions: ParsableArguments {
         for entry in header where !entry.contains("=") || entry.hasPrefix("=") { throw ValidationError("-H takes key=value with a non-empty key, got '\(entry)'") }
     }
 
+    /// The -H entries, and `authorization: Bearer <token>` unless one of them is an authorization.
     var metadata: [MetadataEntry] {
-        header.map { entry in
+        var entries = header.map { entry in
             let parts = entry.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             return MetadataEntry(key: String(parts[0]).lowercased(), value: parts.count > 1 ? String(parts[1]) : "")
         }
+        if !entries.contains(where: { $0.key == "authorization" }), let bearer = bearerToken {
+            entries.append(MetadataEntry(key: "authorization", value: "Bearer \(bearer)"))
+        }
+        return entries
+    }
+
+    /// --token, else $BIZING_TOKEN, else the saved session for this socket.
+    var bearerToken: String? {
+        if let token, !token.isEmpty { return token }
+        if let token = ProcessInfo.processInfo.environment["BIZING_TOKEN"], !token.isEmpty { return token }
+        return Credentials.token(for: socketPath)
     }
 
     var duration: Duration? { timeout.map { .milliseconds(Int64($0 * 1000)) } }
@@ -72,6 +90,7 @@ struct ConnectionOptions: ParsableArguments {
             for violation in status.details.fieldViolations { text += "\n  \(violation.field): \(violation.description)" }
             if !status.details.reason.isEmpty { text += "\n  reason: \(status.details.reason)" }
             if let delay = status.details.retryDelayMillis { text += "\n  retry after \(delay) ms" }
+            if status.code == .unauthenticated && bearerToken == nil { text += "\nSign in first: bizing login --email <you>" }
             printError(text)
             throw ExitCode(10 + status.code.rawValue)
         }

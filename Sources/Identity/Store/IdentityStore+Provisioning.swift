@@ -116,3 +116,35 @@ public struct NewOrganization: Sendable {
             features: features, createdAt: now, updatedAt: now, deletedAt: nil)
     }
 }
+
+extension IdentityStore {
+    /// Creates a household with its primary and members, all joined (for
+    /// the demo and fixtures: the members have agreed out of band).
+    public func createHousehold(name: String, kind: HouseholdKind, primary: UUID, members: [HouseholdMemberRecord]) async throws -> HouseholdRecord {
+        let id = store.ids.next()
+        let rowIDs = (0...members.count).map { _ in store.ids.next() }
+        let now = store.clock.nowMicroseconds
+        return try await store.write { db in
+            try IdentityTables.insertHousehold(db, id: id, memberRowID: rowIDs[0], name: name, kind: kind, companyInfo: nil, primary: primary, now: now)
+            for (index, member) in members.enumerated() {
+                var joined = member
+                joined.joinedAt = Date(unixMicroseconds: now)
+                try IdentityTables.upsertHouseholdMember(db, householdID: id, rowID: rowIDs[index + 1], joined, now: now)
+            }
+            let household = try IdentityTables.household(db, id: id)!
+            _ = try household.domain()
+            return household
+        }
+    }
+}
+
+extension HouseholdMemberRecord {
+    /// A member to add, with the role's default permissions.
+    public static func new(
+        userID: UUID, role: HouseholdRole, managedBy: Set<UUID> = [], relationship: HouseholdRelationship? = nil, dateOfBirth: String? = nil
+    ) -> HouseholdMemberRecord {
+        HouseholdMemberRecord(
+            userID: userID, name: "", role: role, permissions: .defaults(for: role), managedBy: managedBy, relationship: relationship,
+            dateOfBirth: dateOfBirth, joinedAt: nil, invitedBy: nil)
+    }
+}

@@ -10,12 +10,23 @@ import UnixSignals
 /// The Bizing server. With no arguments it serves the embedded default: the
 /// socket `~/.bizing/bizing.sock` and the database `~/.bizing/bizing.sqlite`
 /// (the data folder is `$BIZING_HOME` when set; `$BIZING_SOCKET` names the
-/// socket). It stops gracefully on SIGTERM and SIGINT.
+/// socket), seeded with demo data when empty. It stops gracefully on SIGTERM
+/// and SIGINT. `bizingd bootstrap` makes the first organization of a new
+/// database.
 @main
 struct Bizingd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bizingd",
-        abstract: "Serve Bizing over a Unix domain socket.",
+        abstract: "The Bizing server.",
+        subcommands: [Serve.self, Bootstrap.self],
+        defaultSubcommand: Serve.self)
+}
+
+/// `bizingd [serve]`: the server.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve Bizing over a Unix domain socket (the default command).",
         discussion: """
             The data folder is $BIZING_HOME, else ~/.bizing. On SIGTERM or SIGINT the server stops \
             accepting, sends GOAWAY, lets calls in flight finish for up to --drain-timeout seconds, \
@@ -35,7 +46,7 @@ struct Bizingd: AsyncParsableCommand {
     var threads: Int?
 
     @Option(help: ArgumentHelp(
-        "Log level: \(Bizingd.logLevels.joined(separator: ", ")) (default: $BIZING_LOG_LEVEL, else info).",
+        "Log level: \(Serve.logLevels.joined(separator: ", ")) (default: $BIZING_LOG_LEVEL, else info).",
         valueName: "level"))
     var logLevel: String?
 
@@ -57,6 +68,10 @@ struct Bizingd: AsyncParsableCommand {
         "How commits reach the disk: full (an acknowledged write survives a power cut) or normal (faster; the last commits before a power cut may be lost) (default: full).",
         valueName: "mode"))
     var synchronous: String?
+
+    @Flag(inversion: .prefixedNo, help: ArgumentHelp(
+        "Seed an empty database with a demo organization and users of every role (default: on for the embedded default database, off with --db)."))
+    var demo: Bool?
 
     func validate() throws {
         if let synchronous, !["full", "normal"].contains(synchronous) {
@@ -122,6 +137,7 @@ struct Bizingd: AsyncParsableCommand {
         configuration.socketGroup = socketGroup
         if !allowUid.isEmpty { configuration.limits.allowedPeerUIDs = Set(allowUid.compactMap(Self.userID)) }
         if synchronous == "normal" { configuration.synchronous = .normal }
+        configuration.seedDemoData = demo ?? (db == nil)
         logger.debug("configuration", metadata: [
             "socket": "\(configuration.socketPath)", "db": "\(configuration.databasePath)",
             "threads": "\(configuration.threads)", "socket-group": "\(configuration.socketGroup ?? "-")",
