@@ -144,7 +144,7 @@ let package = Package(
         .testTarget(
             name: "BizingServerTests",
             dependencies: [
-                "BizingServer", "BizingClient", "BizingAPI", "BizingRPC", "BizingWire", "BizingStore",
+                "BizingServer", "BizingClient", "BizingAPI", "BizingRPC", "BizingWire", "BizingStore", "Identity",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -175,7 +175,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BizingToolsTests",
-            dependencies: ["BizingTools", "BizingAPI", "BizingRPC", "BizingWire", "BizingServer"],
+            dependencies: ["BizingTools", "BizingAPI", "BizingRPC", "BizingWire", "BizingServer", "BizingStore", "Identity"],
             swiftSettings: strictSettings
         ),
         // The schema compiler: proto3 subset -> model -> Swift.

@@ -20,7 +20,9 @@ import BizingWire
     @Test func healthListAndDescribe() async throws {
         try await withSystem { system in
             #expect(try await system.health(SystemV1.HealthRequest()).status == .serving)
-            #expect(try await system.listServices(SystemV1.ListServicesRequest()).services == ["bizing.system.v1.System"])
+            #expect(try await system.listServices(SystemV1.ListServicesRequest()).services == [
+                "Households", "Memberships", "Organizations", "ServiceTokens", "Sessions", "Users",
+            ].map { "bizing.identity.v1.\($0)" } + ["bizing.system.v1.System"])
 
             let service = try #require(try await system.describe(SystemV1.DescribeRequest(name: "bizing.system.v1.System")).service)
             #expect(service.methods.map(\.fullName) == [

@@ -39,7 +39,7 @@ enum Synthetic {
         ]
         let indexes: Set = [
             "users_email", "sessions_user", "service_tokens_organization", "service_tokens_created_by",
-            "org_memberships_user", "households_primary_contact", "household_members_user",
+            "org_memberships_user", "org_memberships_organization", "households_primary_contact", "household_members_user",
             "household_member_managers_manager",
         ]
         #expect(names == tables.union(indexes))

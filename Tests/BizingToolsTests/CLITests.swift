@@ -1,6 +1,9 @@
 import Testing
 import Foundation
 import BizingServer
+import BizingStore
+import Identity
+import Synchronization
 
 /// Runs the built `bizing` against a live server, as a user would.
 /// (`LoadToolTests` runs `bizing-load` through the same helpers.)
@@ -29,6 +32,8 @@ import BizingServer
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["BIZING_SOCKET"] = socket
+        // The owner token of the test server on this socket (withServer), unless the test sets its own.
+        if environment["BIZING_TOKEN"] == nil, let token = Self.tokens.withLock({ $0[socket] }) { environment["BIZING_TOKEN"] = token }
         process.environment = environment
         let out = Pipe(), err = Pipe(), input = Pipe()
         process.standardOutput = out
@@ -42,10 +47,18 @@ import BizingServer
         return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
     }
 
+    /// Each test server's owner service token, by socket: `bizing` runs send it.
+    static let tokens = Mutex<[String: String]>([:])
+
+    /// A server on a fresh database, bootstrapped: an owner and an
+    /// organization, whose owner token every `bizing` run sends.
     func withServer(_ body: (String) async throws -> Void) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bizing-cli-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: folder) }
         let server = try await BizingServer.start(ServerConfiguration(socketPath: folder.appendingPathComponent("bizing.sock").path, threads: 1))
+        let token = try await Self.bootstrap(databasePath: server.configuration.databasePath)
+        Self.tokens.withLock { $0[server.configuration.socketPath] = token }
+        defer { _ = Self.tokens.withLock { $0.removeValue(forKey: server.configuration.socketPath) } }
         do {
             try await body(server.configuration.socketPath)
         } catch {
@@ -53,6 +66,18 @@ import BizingServer
             throw error
         }
         try await server.stop()
+    }
+
+    /// Bootstraps the database a running server uses (a second connection
+    /// to the same WAL file, as `bizingd bootstrap` would be); returns the owner token.
+    static func bootstrap(databasePath: String) async throws -> String {
+        let store = try BizingStore.open(path: databasePath)
+        defer { try? store.close() }
+        let hash = try PasswordHasher(parameters: ScryptParameters(logN: 4, r: 8, p: 1)!).hash(Password("correct horse battery"))
+        return try await IdentityStore(store).bootstrap(
+            owner: NewUser(email: try EmailAddress("owner@example.com"), name: "Olive Owner", phone: nil, passwordHash: hash),
+            organization: try NewOrganization(slug: "cli-test", name: "CLI Test", timeZone: "Europe/Paris", currency: "EUR")
+        ).token
     }
 
     @Test func callListAndDescribe() async throws {
@@ -68,7 +93,9 @@ import BizingServer
             #expect(fromStdin.stdout.contains("AQID"))
 
             let list = try await Self.bizing(["list"], socket: socket)
-            #expect(list.stdout == "bizing.system.v1.System\n")
+            #expect(list.stdout == [
+                "Households", "Memberships", "Organizations", "ServiceTokens", "Sessions", "Users",
+            ].map { "bizing.identity.v1.\($0)\n" }.joined() + "bizing.system.v1.System\n")
 
             let describe = try await Self.bizing(["describe", "bizing.system.v1.PingRequest"], socket: socket)
             #expect(describe.status == 0)

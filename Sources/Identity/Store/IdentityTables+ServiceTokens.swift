@@ -43,7 +43,7 @@ extension IdentityTables {
     /// An organization's tokens, newest first.
     static func serviceTokens(_ db: Database, organizationID: UUID) throws -> [ServiceTokenRecord] {
         try Row.fetchAll(
-            db, sql: "SELECT * FROM service_tokens WHERE organization_id = ? ORDER BY created_at DESC, id DESC",
+            db, sql: "SELECT * FROM service_tokens WHERE organization_id = ? ORDER BY created_at DESC",
             arguments: [organizationID.lowercasedString]
         ).map(serviceToken)
     }
