@@ -145,6 +145,7 @@ let package = Package(
             name: "BizingServerTests",
             dependencies: [
                 "BizingServer", "BizingClient", "BizingAPI", "BizingRPC", "BizingWire", "BizingStore", "Identity",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
