@@ -153,7 +153,7 @@ public struct HouseholdsServer: IdentityV1.HouseholdsService {
     public func removeMember(_ request: IdentityV1.RemoveHouseholdMemberRequest, context: ServerCallContext) async throws -> IdentityV1.Household {
         try await environment.answering {
             let caller = try Self.user(context)
-            let (householdID, userID) = try Self.names(request.householdId, request.userId)
+            let (householdID, userID) = try RequestFields.ids((request.householdId, "household_id"), (request.userId, "user_id"))
             let now = store.clock.nowMicroseconds
             return try await store.write { db in
                 let household = try Self.visible(db, householdID, to: caller)
@@ -193,15 +193,6 @@ public struct HouseholdsServer: IdentityV1.HouseholdsService {
     static func user(_ context: ServerCallContext) throws -> UUID {
         guard let userID = try context.caller.userID else { throw IdentityStatus.needsUser }
         return userID
-    }
-
-    static func names(_ household: String, _ user: String) throws(ValidationFailure) -> (UUID, UUID) {
-        var found: [InvalidField] = []
-        var householdID: UUID?, userID: UUID?
-        do throws(ValidationFailure) { householdID = try RequestFields.id(household, field: "household_id") } catch { found += error.violations }
-        do throws(ValidationFailure) { userID = try RequestFields.id(user, field: "user_id") } catch { found += error.violations }
-        try found.throwIfAny()
-        return (householdID!, userID!)
     }
 
     /// The household if the caller is in it or invited to it; NOT_FOUND otherwise.

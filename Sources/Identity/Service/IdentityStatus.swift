@@ -59,6 +59,17 @@ enum RequestFields {
         return id
     }
 
+    /// Two ids a request names (an organization and a user, say); every bad one reported.
+    static func ids(_ first: (text: String, field: String), _ second: (text: String, field: String)) throws(ValidationFailure) -> (UUID, UUID) {
+        var found: [InvalidField] = []
+        var ids: [UUID] = []
+        for (text, field) in [first, second] {
+            do throws(ValidationFailure) { ids.append(try id(text, field: field)) } catch { found += error.violations }
+        }
+        try found.throwIfAny()
+        return (ids[0], ids[1])
+    }
+
     /// Each of `texts` parsed as an id, the field path indexed.
     static func ids(_ texts: [String], field: String) throws(ValidationFailure) -> [UUID] {
         var ids: [UUID] = []

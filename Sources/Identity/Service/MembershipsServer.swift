@@ -62,7 +62,7 @@ public struct MembershipsServer: IdentityV1.MembershipsService {
     public func change(_ request: IdentityV1.ChangeMembershipRequest, context: ServerCallContext) async throws -> IdentityV1.Membership {
         try await environment.answering {
             let caller = try context.caller
-            let (organizationID, userID) = try Self.names(request.organizationId, request.userId)
+            let (organizationID, userID) = try RequestFields.ids((request.organizationId, "organization_id"), (request.userId, "user_id"))
             var found: [InvalidField] = []
             var role: Role?, scope: MembershipScope?
             if request.role != .unspecified {
@@ -94,7 +94,7 @@ public struct MembershipsServer: IdentityV1.MembershipsService {
     public func deactivate(_ request: IdentityV1.DeactivateMembershipRequest, context: ServerCallContext) async throws -> IdentityV1.Membership {
         try await environment.answering {
             let caller = try context.caller
-            let (organizationID, userID) = try Self.names(request.organizationId, request.userId)
+            let (organizationID, userID) = try RequestFields.ids((request.organizationId, "organization_id"), (request.userId, "user_id"))
             let now = store.clock.nowMicroseconds
             return try await store.write { db in
                 let access = try OrganizationAccess.resolve(db, caller, organizationID: organizationID)
@@ -111,15 +111,6 @@ public struct MembershipsServer: IdentityV1.MembershipsService {
     }
 
     // MARK: - Rules
-
-    static func names(_ organization: String, _ user: String) throws(ValidationFailure) -> (UUID, UUID) {
-        var found: [InvalidField] = []
-        var organizationID: UUID?, userID: UUID?
-        do throws(ValidationFailure) { organizationID = try RequestFields.id(organization, field: "organization_id") } catch { found += error.violations }
-        do throws(ValidationFailure) { userID = try RequestFields.id(user, field: "user_id") } catch { found += error.violations }
-        try found.throwIfAny()
-        return (organizationID!, userID!)
-    }
 
     /// No ids: every location.
     static func scope(_ ids: [String]) throws(ValidationFailure) -> MembershipScope {
