@@ -80,7 +80,7 @@ public struct HouseholdsServer: IdentityV1.HouseholdsService {
                 do throws(ValidationFailure) { birthDate = try RequestFields.birthDate(request.dateOfBirth, field: "date_of_birth", today: today) } catch { found += error.violations }
             }
             try found.throwIfAny()
-            guard let householdID, let userID, let role else { throw IdentityStatus.unauthenticated }
+            guard let householdID, let userID, let role else { throw IdentityStatus.unvalidated }
             let (rowID, now) = (store.ids.next(), store.clock.nowMicroseconds)
             let (grants, managers, related, born) = (permissions, managedBy, relationship, birthDate)
             return try await store.write { db in
@@ -126,8 +126,8 @@ public struct HouseholdsServer: IdentityV1.HouseholdsService {
                 do throws(ValidationFailure) { birthDate = try RequestFields.birthDate(text, field: "date_of_birth", today: today) } catch { found += error.violations }
             }
             try found.throwIfAny()
-            guard let householdID, let userID else { throw IdentityStatus.unauthenticated }
-            let now = store.clock.nowMicroseconds
+            guard let householdID, let userID else { throw IdentityStatus.unvalidated }
+            let (rowID, now) = (store.ids.next(), store.clock.nowMicroseconds)
             let (newRole, grants, managers, related, born, clearBirthDate) = (role, permissions, managedBy, relationship, birthDate, request.dateOfBirth == "")
             return try await store.write { db in
                 let household = try Self.managed(db, householdID, by: caller)
@@ -143,7 +143,7 @@ public struct HouseholdsServer: IdentityV1.HouseholdsService {
                 var others = household
                 others.members.removeAll { $0.userID == userID }
                 try Self.validate(others, with: member)
-                try IdentityTables.upsertHouseholdMember(db, householdID: householdID, rowID: UUID(), member, now: now)
+                try IdentityTables.upsertHouseholdMember(db, householdID: householdID, rowID: rowID, member, now: now)
                 try IdentityTables.touchHousehold(db, id: householdID, now: now)
                 return try IdentityTables.household(db, id: householdID)!
             }.wire
@@ -176,12 +176,12 @@ public struct HouseholdsServer: IdentityV1.HouseholdsService {
         try await environment.answering {
             let caller = try Self.user(context)
             let householdID = try RequestFields.id(request.householdId, field: "household_id")
-            let now = store.clock.nowMicroseconds
+            let (rowID, now) = (store.ids.next(), store.clock.nowMicroseconds)
             return try await store.write { db in
                 let household = try Self.visible(db, householdID, to: caller)
                 guard var member = household.member(caller), !member.hasJoined else { return household }
                 member.joinedAt = Date(unixMicroseconds: now)
-                try IdentityTables.upsertHouseholdMember(db, householdID: householdID, rowID: UUID(), member, now: now)
+                try IdentityTables.upsertHouseholdMember(db, householdID: householdID, rowID: rowID, member, now: now)
                 try IdentityTables.touchHousehold(db, id: householdID, now: now)
                 return try IdentityTables.household(db, id: householdID)!
             }.wire

@@ -26,6 +26,10 @@ enum IdentityStatus {
         RPCStatus(.permissionDenied, why)
     }
 
+    /// After every field is validated, a value that must be there is not:
+    /// a bug here, not bad input; a bare INTERNAL like any other.
+    static let unvalidated = RPCStatus(.internal, "internal error")
+
     static let needsUser = permissionDenied("a service token acts for its organization; this needs a signed-in user")
 
     static func failedPrecondition(_ why: String) -> RPCStatus {

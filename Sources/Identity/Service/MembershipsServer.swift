@@ -34,7 +34,7 @@ public struct MembershipsServer: IdentityV1.MembershipsService {
             do throws(ValidationFailure) { scope = try Self.scope(request.locationIds) } catch { found += error.violations }
             if let role { found += Membership(role: role, scope: scope).violations }
             try found.throwIfAny()
-            guard let organizationID, let role else { throw IdentityStatus.unauthenticated }
+            guard let organizationID, let role else { throw IdentityStatus.unvalidated }
             let (targetID, targetEmail, newScope) = (userID, email, scope)
             let id = store.ids.next(), now = store.clock.nowMicroseconds
             return try await store.write { db in

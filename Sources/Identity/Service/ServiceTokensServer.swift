@@ -29,7 +29,7 @@ public struct ServiceTokensServer: IdentityV1.ServiceTokensService {
                     name: request.name, organizationID: organizationID ?? UUID(), role: role ?? .provider, expiresAt: request.expiresAt, now: now)
             } catch { found += error.violations }
             try found.throwIfAny()
-            guard let grant, let organizationID else { throw IdentityStatus.unauthenticated }
+            guard let grant, let organizationID else { throw IdentityStatus.unvalidated }
             let token = SecretToken.generate(.service)
             let id = store.ids.next()
             let record = try await store.write { db in
