@@ -8,6 +8,8 @@ public struct IdentityEnvironment: Sendable {
     public let passwords: PasswordWorkers
     public let sessionPolicy: SessionPolicy
     public let passwordPolicy: PasswordPolicy
+    /// Shared by the authenticator and the handlers that end credentials.
+    let credentials = CredentialCache()
 
     public init(store: BizingStore, passwords: PasswordWorkers, sessionPolicy: SessionPolicy = .default, passwordPolicy: PasswordPolicy = .default) {
         self.store = store

@@ -16,6 +16,6 @@ public struct IdentityServices: Sendable {
     }
 
     public var authentication: Authentication<Principal> {
-        TokenAuthenticator(store: environment.store).interceptor
+        TokenAuthenticator(store: environment.store, cache: environment.credentials).interceptor
     }
 }

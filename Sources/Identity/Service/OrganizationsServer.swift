@@ -81,6 +81,8 @@ public struct OrganizationsServer: IdentityV1.OrganizationsService {
             let caller = try context.caller
             let id = try RequestFields.id(request.organizationId, field: "organization_id")
             let now = store.clock.now
+            // Its service tokens stop authenticating.
+            defer { environment.credentials.invalidateAll() }
             return try await store.write { db in
                 let access = try OrganizationAccess.resolve(db, caller, organizationID: id)
                 guard access.role == .owner else {

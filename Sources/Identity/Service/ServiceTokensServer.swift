@@ -61,6 +61,7 @@ public struct ServiceTokensServer: IdentityV1.ServiceTokensService {
             let caller = try context.caller
             let id = try RequestFields.id(request.serviceTokenId, field: "service_token_id")
             let now = store.clock.now
+            defer { environment.credentials.invalidateAll() }
             return try await store.write { db in
                 let notFound = IdentityStatus.notFound("service token", id.lowercasedString)
                 guard let token = try IdentityTables.serviceToken(db, id: id) else { throw notFound }

@@ -60,6 +60,7 @@ public struct SessionsServer: IdentityV1.SessionsService {
             }
             let now = store.clock.nowMicroseconds
             try await store.write { db in try IdentityTables.revokeSession(db, id: id, now: now) }
+            environment.credentials.invalidateAll()
             return IdentityV1.SignOutResponse()
         }
     }
@@ -68,23 +69,24 @@ public struct SessionsServer: IdentityV1.SessionsService {
         try await environment.answering {
             let caller = try context.caller
             let now = store.clock.now
-            return try await store.read { db in
-                switch caller.credential {
-                case .session(_, let userID):
+            switch caller.credential {
+            case .session(_, let userID):
+                return try await store.read { db in
                     guard let user = try IdentityTables.user(db, id: userID) else { throw IdentityStatus.unauthenticated }
                     return IdentityV1.WhoAmIResponse(
                         kind: .user, user: user.wire, memberships: try IdentityTables.activeMemberships(db, userID: userID).map(\.wire),
                         expiresAt: caller.expiresAt)
-                case .service(let token):
-                    guard let organization = try IdentityTables.organization(db, id: token.grant.organizationID) else {
-                        throw IdentityStatus.unauthenticated
-                    }
-                    let membership = IdentityV1.Membership(
-                        organizationId: organization.id.lowercasedString, organizationSlug: organization.slug,
-                        role: token.grant.role.wire, status: .active, createdAt: token.grant.lifetime.issuedAt)
-                    return IdentityV1.WhoAmIResponse(
-                        kind: .service, serviceToken: token.wire(at: now), memberships: [membership], expiresAt: caller.expiresAt)
                 }
+            case .service(let token):
+                let organizationID = token.grant.organizationID
+                guard let slug = try await store.lookup({ db in try IdentityTables.organizationSlug(db, id: organizationID) }) else {
+                    throw IdentityStatus.unauthenticated
+                }
+                let membership = IdentityV1.Membership(
+                    organizationId: organizationID.lowercasedString, organizationSlug: slug,
+                    role: token.grant.role.wire, status: .active, createdAt: token.grant.lifetime.issuedAt)
+                return IdentityV1.WhoAmIResponse(
+                    kind: .service, serviceToken: token.wire(at: now), memberships: [membership], expiresAt: caller.expiresAt)
             }
         }
     }

@@ -3,16 +3,19 @@ public import BizingStore
 import BizingWire
 import Foundation
 
-/// Turns a call's bearer token into a `Principal`: one indexed read of the
-/// token's SHA-256 per call, so a sign-out or a revocation takes effect on
-/// the next call. Missing, malformed, unknown, expired and revoked tokens,
-/// and tokens of a deleted user or organization, all get the same
+/// Turns a call's bearer token into a `Principal`: an indexed read of the
+/// token's SHA-256, or the `CredentialCache` for a token seen before (which
+/// every sign-out and revocation clears, so they take effect on the next
+/// call). Missing, malformed, unknown, expired and revoked tokens, and
+/// tokens of a deleted user or organization, all get the same
 /// UNAUTHENTICATED answer.
 public struct TokenAuthenticator: Sendable {
     public let store: BizingStore
+    let cache: CredentialCache
 
-    public init(store: BizingStore) {
+    init(store: BizingStore, cache: CredentialCache) {
         self.store = store
+        self.cache = cache
     }
 
     /// The methods callable without a token: liveness, health, reflection, and sign-in.
@@ -33,7 +36,13 @@ public struct TokenAuthenticator: Sendable {
         guard let bearer, let token = SecretToken(parsing: bearer) else { throw IdentityStatus.unauthenticated }
         let now = store.clock.now
         let hash = token.hash
-        let principal: Principal? = try await store.read { db in
+        let (cached, generation) = cache.lookUp(hash)
+        if let cached {
+            guard cached.expiresAt.map({ now < $0 }) ?? true else { throw IdentityStatus.unauthenticated }
+            return cached
+        }
+        // One statement either way: a look-up, without a transaction around it.
+        let principal: Principal? = try await store.lookup { db in
             switch token.kind {
             case .session:
                 guard let (session, userIsLive) = try IdentityTables.session(db, tokenHash: hash), userIsLive,
@@ -47,6 +56,7 @@ public struct TokenAuthenticator: Sendable {
             }
         }
         guard let principal else { throw IdentityStatus.unauthenticated }
+        cache.store(principal, for: hash, readAt: generation)
         return principal
     }
 }

@@ -7,25 +7,21 @@ extension IdentityTables {
 
     /// A user's membership of a live organization, active or not.
     static func membership(_ db: Database, organizationID: UUID, userID: UUID) throws -> MembershipRecord? {
-        try Row.fetchOne(
-            db,
-            sql: """
+        try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT \(membershipColumns) FROM org_memberships m JOIN organizations o ON o.id = m.organization_id
                 WHERE m.organization_id = ? AND m.user_id = ? AND o.deleted_at IS NULL
-                """,
+                """),
             arguments: [organizationID.lowercasedString, userID.lowercasedString]
         ).map(membership)
     }
 
     /// A user's active memberships of live organizations, oldest first.
     static func activeMemberships(_ db: Database, userID: UUID) throws -> [MembershipRecord] {
-        try Row.fetchAll(
-            db,
-            sql: """
+        try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT \(membershipColumns) FROM org_memberships m JOIN organizations o ON o.id = m.organization_id
                 WHERE m.user_id = ? AND m.status = 'active' AND o.deleted_at IS NULL
                 ORDER BY m.id
-                """,
+                """),
             arguments: [userID.lowercasedString]
         ).map(membership)
     }
@@ -33,26 +29,21 @@ extension IdentityTables {
     static func insertMembership(
         _ db: Database, id: UUID, organizationID: UUID, userID: UUID, role: Role, scope: MembershipScope, now: Int64
     ) throws -> MembershipRecord {
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 INSERT INTO org_memberships (id, organization_id, user_id, role, location_ids, status, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, 'active', ?, ?)
-                """,
-            arguments: [id.lowercasedString, organizationID.lowercasedString, userID.lowercasedString, role.rawValue, locationIDs(scope), now, now])
+                """).execute(arguments: [id.lowercasedString, organizationID.lowercasedString, userID.lowercasedString, role.rawValue, locationIDs(scope), now, now])
         return try membership(db, organizationID: organizationID, userID: userID)!
     }
 
     /// Writes role, scope and status.
     static func updateMembership(_ db: Database, _ record: MembershipRecord, now: Int64) throws -> MembershipRecord {
-        try db.execute(
-            sql: "UPDATE org_memberships SET role = ?, location_ids = ?, status = ?, updated_at = ? WHERE id = ?",
-            arguments: [record.role.rawValue, locationIDs(record.scope), record.isActive ? "active" : "inactive", now, record.id.lowercasedString])
+        try db.cachedStatement(sql: "UPDATE org_memberships SET role = ?, location_ids = ?, status = ?, updated_at = ? WHERE id = ?").execute(arguments: [record.role.rawValue, locationIDs(record.scope), record.isActive ? "active" : "inactive", now, record.id.lowercasedString])
         return try membership(db, organizationID: record.organizationID, userID: record.userID)!
     }
 
     static func activeOwnerCount(_ db: Database, organizationID: UUID) throws -> Int {
-        try Int.fetchOne(
-            db, sql: "SELECT count(*) FROM org_memberships WHERE organization_id = ? AND role = 'owner' AND status = 'active'",
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM org_memberships WHERE organization_id = ? AND role = 'owner' AND status = 'active'"),
             arguments: [organizationID.lowercasedString]) ?? 0
     }
 
@@ -60,9 +51,7 @@ extension IdentityTables {
     static func members(
         _ db: Database, organizationID: UUID, after: UUID?, limit: Int, includeInactive: Bool
     ) throws -> [(user: UserRecord, membership: MembershipRecord)] {
-        try Row.fetchAll(
-            db,
-            sql: """
+        try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT \(membershipColumns), u.id AS u_id, u.email AS u_email, u.name AS u_name, u.phone AS u_phone,
                     u.password_hash AS u_password_hash, u.preferences AS u_preferences,
                     u.created_at AS u_created_at, u.updated_at AS u_updated_at
@@ -72,7 +61,7 @@ extension IdentityTables {
                 WHERE m.organization_id = ? AND m.id > ? AND (? OR m.status = 'active')
                 ORDER BY m.id
                 LIMIT ?
-                """,
+                """),
             arguments: [organizationID.lowercasedString, after?.lowercasedString ?? "", includeInactive, limit]
         ).map { row in
             let user = UserRecord(
@@ -85,15 +74,13 @@ extension IdentityTables {
 
     /// Whether two users are both active members of some live organization.
     static func shareAnOrganization(_ db: Database, _ a: UUID, _ b: UUID) throws -> Bool {
-        try Bool.fetchOne(
-            db,
-            sql: """
+        try Bool.fetchOne(db.cachedStatement(sql: """
                 SELECT EXISTS (
                     SELECT 1 FROM org_memberships x
                     JOIN org_memberships y ON y.organization_id = x.organization_id AND y.user_id = ? AND y.status = 'active'
                     JOIN organizations o ON o.id = x.organization_id AND o.deleted_at IS NULL
                     WHERE x.user_id = ? AND x.status = 'active')
-                """,
+                """),
             arguments: [b.lowercasedString, a.lowercasedString]) ?? false
     }
 

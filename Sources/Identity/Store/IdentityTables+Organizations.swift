@@ -6,13 +6,11 @@ extension IdentityTables {
     /// Inserts an organization; `IdentityStoreError.slugTaken` if the slug was ever used.
     static func insertOrganization(_ db: Database, _ organization: OrganizationRecord) throws {
         do {
-            try db.execute(
-                sql: """
+            try db.cachedStatement(sql: """
                     INSERT INTO organizations
                         (id, slug, name, type, time_zone, currency, cancellation_policy, features, created_at, updated_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
+                    """).execute(arguments: [
                     organization.id.lowercasedString, organization.slug, organization.name, organization.type.rawValue,
                     organization.timeZone, organization.currency, json(organization.cancellationPolicy), json(organization.features),
                     organization.createdAt.unixMicroseconds, organization.updatedAt.unixMicroseconds,
@@ -24,23 +22,26 @@ extension IdentityTables {
 
     /// The organization if it exists and is not deleted.
     static func organization(_ db: Database, id: UUID) throws -> OrganizationRecord? {
-        try Row.fetchOne(db, sql: "SELECT * FROM organizations WHERE id = ? AND deleted_at IS NULL", arguments: [id.lowercasedString])
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM organizations WHERE id = ? AND deleted_at IS NULL"), arguments: [id.lowercasedString])
             .map(organization)
     }
 
+    /// The slug of a live organization (without decoding its settings).
+    static func organizationSlug(_ db: Database, id: UUID) throws -> String? {
+        try String.fetchOne(db.cachedStatement(sql: "SELECT slug FROM organizations WHERE id = ? AND deleted_at IS NULL"), arguments: [id.lowercasedString])
+    }
+
     static func organizationCount(_ db: Database) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT count(*) FROM organizations") ?? 0
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM organizations")) ?? 0
     }
 
     /// Writes every changeable column of `organization` (slug and creation stay).
     static func updateOrganization(_ db: Database, _ organization: OrganizationRecord) throws {
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 UPDATE organizations SET name = ?, type = ?, time_zone = ?, currency = ?, cancellation_policy = ?,
                     features = ?, updated_at = ?, deleted_at = ?
                 WHERE id = ?
-                """,
-            arguments: [
+                """).execute(arguments: [
                 organization.name, organization.type.rawValue, organization.timeZone, organization.currency,
                 json(organization.cancellationPolicy), json(organization.features), organization.updatedAt.unixMicroseconds,
                 organization.deletedAt?.unixMicroseconds, organization.id.lowercasedString,

@@ -6,12 +6,10 @@ extension IdentityTables {
     /// Inserts a user; `IdentityStoreError.emailTaken` if a live user has the email.
     static func insertUser(_ db: Database, id: UUID, _ new: NewUser, now: Int64) throws -> UserRecord {
         do {
-            try db.execute(
-                sql: """
+            try db.cachedStatement(sql: """
                     INSERT INTO users (id, email, name, phone, password_hash, preferences, created_at, updated_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [id.lowercasedString, new.email?.display, new.name, new.phone, new.passwordHash?.encoded, new.preferences, now, now])
+                    """).execute(arguments: [id.lowercasedString, new.email?.display, new.name, new.phone, new.passwordHash?.encoded, new.preferences, now, now])
         } catch where isUniqueViolation(error) {
             throw IdentityStoreError.emailTaken
         }
@@ -19,12 +17,12 @@ extension IdentityTables {
     }
 
     static func user(_ db: Database, id: UUID) throws -> UserRecord? {
-        try Row.fetchOne(db, sql: "SELECT * FROM users WHERE id = ? AND deleted_at IS NULL", arguments: [id.lowercasedString])
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM users WHERE id = ? AND deleted_at IS NULL"), arguments: [id.lowercasedString])
             .map(IdentityStore.user)
     }
 
     static func user(_ db: Database, email: EmailAddress) throws -> UserRecord? {
-        try Row.fetchOne(db, sql: "SELECT * FROM users WHERE email = ? AND deleted_at IS NULL", arguments: [email.display])
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM users WHERE email = ? AND deleted_at IS NULL"), arguments: [email.display])
             .map(IdentityStore.user)
     }
 
@@ -40,8 +38,7 @@ extension IdentityTables {
 
     static func updateUser(_ db: Database, id: UUID, _ changes: UserChanges, now: Int64) throws -> UserRecord {
         do {
-            try db.execute(
-                sql: """
+            try db.cachedStatement(sql: """
                     UPDATE users SET
                         name = coalesce(?, name),
                         email = CASE WHEN ? THEN ? ELSE email END,
@@ -50,8 +47,7 @@ extension IdentityTables {
                         password_hash = coalesce(?, password_hash),
                         updated_at = ?
                     WHERE id = ? AND deleted_at IS NULL
-                    """,
-                arguments: [
+                    """).execute(arguments: [
                     changes.name, changes.email != nil, changes.email?.display, changes.phone != nil, changes.phone ?? nil,
                     changes.preferences, changes.passwordHash?.encoded, now, id.lowercasedString,
                 ])
@@ -62,9 +58,7 @@ extension IdentityTables {
     }
 
     static func insertSession(_ db: Database, id: UUID, userID: UUID, tokenHash: TokenHash, lifetime: CredentialLifetime) throws {
-        try db.execute(
-            sql: "INSERT INTO sessions (id, user_id, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-            arguments: [
+        try db.cachedStatement(sql: "INSERT INTO sessions (id, user_id, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)").execute(arguments: [
                 id.lowercasedString, userID.lowercasedString, Data(tokenHash.bytes),
                 lifetime.issuedAt.unixMicroseconds, (lifetime.expiresAt ?? .distantFuture).unixMicroseconds,
             ])
@@ -72,19 +66,17 @@ extension IdentityTables {
 
     /// The session of a token hash and whether its user is still live.
     static func session(_ db: Database, tokenHash: TokenHash) throws -> (session: SessionRecord, userIsLive: Bool)? {
-        try Row.fetchOne(
-            db,
-            sql: """
+        try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT s.*, u.deleted_at IS NULL AS user_is_live
                 FROM sessions s JOIN users u ON u.id = s.user_id
                 WHERE s.token_hash = ?
-                """,
+                """),
             arguments: [Data(tokenHash.bytes)]
         ).map { (IdentityStore.session($0), $0["user_is_live"]) }
     }
 
     /// Revokes a session; the first revocation's time stays.
     static func revokeSession(_ db: Database, id: UUID, now: Int64) throws {
-        try db.execute(sql: "UPDATE sessions SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?", arguments: [now, id.lowercasedString])
+        try db.cachedStatement(sql: "UPDATE sessions SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?").execute(arguments: [now, id.lowercasedString])
     }
 }
