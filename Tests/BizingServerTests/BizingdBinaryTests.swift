@@ -18,12 +18,14 @@ final class Daemon {
     private let errors = Pipe()
 
     /// Starts bizingd with `arguments`, `BIZING_HOME` set to a fresh folder and
-    /// `BIZING_SOCKET`/`BIZING_LOG_LEVEL` cleared (plus `environment`).
+    /// `BIZING_SOCKET`/`BIZING_LOG_LEVEL` cleared (plus `environment`), and
+    /// without the demo data unless `arguments` ask for it (seeding hashes a
+    /// password at full cost; DemoDataTests covers it).
     init(_ arguments: [String] = [], environment extra: [String: String] = [:]) throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build bizingd first (swift build)")
         home = try temporaryFolder()
         process.executableURL = Self.binary
-        process.arguments = arguments
+        process.arguments = arguments.contains("--demo") || arguments.first == "bootstrap" ? arguments : arguments + ["--no-demo"]
         var environment = ProcessInfo.processInfo.environment
         environment["BIZING_HOME"] = home.path
         environment["BIZING_SOCKET"] = nil

@@ -47,18 +47,22 @@ public final class RPCClient: Sendable {
     }
 
     private static func open(socketPath: String, group: any EventLoopGroup, lastClose: LastClose) -> EventLoopFuture<LiveConnection> {
-        ClientBootstrap(group: group)
+        // The handler is kept from the initializer rather than looked up in
+        // the pipeline after connecting: a server that refuses the peer
+        // closes at once, and a closed channel's pipeline has no handlers left.
+        let slot = HandlerSlot()
+        return ClientBootstrap(group: group)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let pipeline = channel.pipeline.syncOperations
-                    try pipeline.addHandler(ClientConnectionHandler(lastClose: lastClose))
+                    let handler = ClientConnectionHandler(lastClose: lastClose)
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                    slot.handler = handler
                 }
             }
             .connect(unixDomainSocketPath: socketPath)
             .flatMap { channel in
                 channel.eventLoop.submit {
-                    let handler = try channel.pipeline.syncOperations.handler(type: ClientConnectionHandler.self)
-                    return LiveConnection(channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))
+                    LiveConnection(channel: channel, handler: NIOLoopBound(slot.handler!, eventLoop: channel.eventLoop))
                 }
             }
     }
@@ -188,6 +192,12 @@ public final class RPCClient: Sendable {
         case .disconnected, .closed: break
         }
     }
+}
+
+/// Carries a new connection's handler from the channel initializer to the
+/// connect future; both run on the channel's event loop, one after the other.
+private final class HandlerSlot: @unchecked Sendable {
+    var handler: ClientConnectionHandler?
 }
 
 /// Why the client's last connection closed (a GOAWAY's reason, say), for
