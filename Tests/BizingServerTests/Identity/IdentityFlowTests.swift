@@ -562,6 +562,45 @@ func fields(_ status: RPCStatus) -> [String] { status.details.fieldViolations.ma
         }
     }
 
+    /// What Create, Update or SignIn answers is what a later read answers,
+    /// to the microsecond. These instants are ones where rounding `t * 1e6`
+    /// (how an instant is stored) and rounding the fraction of a second alone
+    /// (how the wire sends one) disagree by a microsecond: about one instant
+    /// in eight.
+    @Test func answersShowInstantsAsTheyAreStored() async throws {
+        try await withIdentityHarness { h in
+            _ = try await h.user("Founder", email: "instants@example.com")
+            h.clock.set(Date(timeIntervalSince1970: 1_900_000_000.123_456_5))
+            let session = try await h.signIn("instants@example.com", fixturePassword)
+            #expect(try await h.whoAmI(session.token).expiresAt == session.expiresAt, "SignIn's expiry and WhoAmI's")
+
+            let created: IdentityV1.Organization = try await h.call(
+                IdentityV1.Organizations.create,
+                IdentityV1.CreateOrganizationRequest(slug: "instants-\(UUID().uuidString.prefix(6).lowercased())", name: "Instants", timeZone: "UTC", currency: "EUR"),
+                token: session.token)
+            let read: IdentityV1.Organization = try await h.call(
+                IdentityV1.Organizations.get, IdentityV1.GetOrganizationRequest(organizationId: created.id), token: session.token)
+            #expect(read.createdAt == created.createdAt && read.updatedAt == created.updatedAt, "Create's instants and Get's")
+
+            h.clock.set(Date(timeIntervalSince1970: 1_900_000_000.123_457_5))
+            let updated: IdentityV1.Organization = try await h.call(
+                IdentityV1.Organizations.update, IdentityV1.UpdateOrganizationRequest(organizationId: created.id, name: "Instants 2"),
+                token: session.token)
+            let reread: IdentityV1.Organization = try await h.call(
+                IdentityV1.Organizations.get, IdentityV1.GetOrganizationRequest(organizationId: created.id), token: session.token)
+            #expect(reread.updatedAt == updated.updatedAt, "Update's instant and Get's")
+
+            h.clock.set(Date(timeIntervalSince1970: 1_900_000_000.123_458_5))
+            let issued: IdentityV1.CreateServiceTokenResponse = try await h.call(
+                IdentityV1.ServiceTokens.create, IdentityV1.CreateServiceTokenRequest(organizationId: created.id, name: "clock", role: .staff),
+                token: session.token)
+            let listed: IdentityV1.ListServiceTokensResponse = try await h.call(
+                IdentityV1.ServiceTokens.list, IdentityV1.ListServiceTokensRequest(organizationId: created.id), token: session.token)
+            #expect(listed.serviceTokens.first?.createdAt == issued.serviceToken?.createdAt, "Create's instant and List's")
+            #expect(try await h.whoAmI(issued.token).serviceToken?.createdAt == issued.serviceToken?.createdAt)
+        }
+    }
+
     // MARK: Memberships
 
     @Test func membershipsAreAddedChangedDeactivatedAndReactivated() async throws {
