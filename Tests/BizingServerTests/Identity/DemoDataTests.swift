@@ -1,6 +1,7 @@
 import BizingAPI
+import BizingClient
 import BizingRPC
-import BizingServer
+@testable import BizingServer
 import BizingStore
 import BizingWire
 import Foundation
