@@ -61,6 +61,8 @@ struct Bootstrap: AsyncParsableCommand {
         }
         defer { try? store.close() }
         do {
+            // Refuse before the half second of hashing (bootstrap checks again in its transaction).
+            if try await IdentityStore(store).hasOrganizations() { throw IdentityStoreError.alreadyBootstrapped }
             let hash = try PasswordHasher().hash(password)
             let made = try await IdentityStore(store).bootstrap(
                 owner: NewUser(email: email, name: name, phone: nil, passwordHash: hash), organization: organization)
