@@ -90,7 +90,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BizingStoreTests",
-            dependencies: ["BizingStore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["BizingStore", "BizingTools", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
         // The Identity context: users, credentials, sessions, service tokens, roles,
@@ -144,7 +144,7 @@ let package = Package(
         .testTarget(
             name: "BizingServerTests",
             dependencies: [
-                "BizingServer", "BizingClient", "BizingAPI", "BizingRPC", "BizingWire", "BizingStore", "Identity",
+                "BizingServer", "BizingClient", "BizingAPI", "BizingRPC", "BizingWire", "BizingStore", "Identity", "BizingTools",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

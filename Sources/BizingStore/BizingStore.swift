@@ -1,5 +1,6 @@
 public import GRDB
 import Foundation
+import Synchronization
 
 /// The server's SQLite database: opened once at start, configured the same
 /// way every time, migrated (`migrate()`), closed at stop. It also carries
@@ -25,6 +26,8 @@ public final class BizingStore: Sendable {
     public let ids: IDGenerator
     /// How commits are synced.
     public let synchronous: SynchronousMode
+    /// Set by the first `close()`: GRDB must not touch a closed connection.
+    private let closed = Mutex(false)
 
     private init(path: String, pool: DatabasePool, clock: any Clock, ids: IDGenerator, synchronous: SynchronousMode) {
         self.path = path
@@ -93,7 +96,16 @@ public final class BizingStore: Sendable {
     }
 
     /// Closes every connection. Later reads and writes fail.
+    /// Folds the write-ahead log into the database file (so the file alone
+    /// is a complete copy, for a backup), then closes every connection.
+    /// Closing again does nothing.
     public func close() throws {
+        let wasClosed = closed.withLock { closed in
+            defer { closed = true }
+            return closed
+        }
+        guard !wasClosed else { return }
+        _ = try? pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
         try pool.close()
     }
 

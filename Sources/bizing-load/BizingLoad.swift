@@ -144,7 +144,7 @@ struct BizingLoad: AsyncParsableCommand {
             let text: String
             switch data {
             case nil: text = "{}"
-            case "-": text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+            case "-": text = String(decoding: try FileHandle.standardInput.readToEndRetryingInterrupts(), as: UTF8.self)
             case let value? where value.hasPrefix("@"): text = try String(contentsOfFile: String(value.dropFirst()), encoding: .utf8)
             case let value?: text = value
             }

@@ -19,7 +19,8 @@ struct Bizing: AsyncParsableCommand {
             64 for a usage error; 1 for another local error (an invalid request, say).
 
             Sign in first: bizing login --email you@example.com; every command then sends the saved \
-            session token (or --token, or $BIZING_TOKEN).
+            session token (or --token, or $BIZING_TOKEN). Options such as --token, --socket and --timeout \
+            go after the command: bizing identity sessions who-am-i --token bzt_...
 
             Every method of the schema is a command too, with a flag per field: \
             bizing <service> <method> (bizing system ping --payload aGk=); \
@@ -41,7 +42,7 @@ struct ConnectionOptions: ParsableArguments {
     @Option(name: .customShort("H"), help: "Metadata to send, as key=value (repeatable; keys are lower-cased, as the protocol requires).")
     var header: [String] = []
 
-    @Option(help: "The bearer token to send (default: $BIZING_TOKEN, else the session `bizing login` saved for this socket).")
+    @Option(help: "The bearer token to send (default: $BIZING_TOKEN, else the session `bizing login` saved for this socket; --token '' sends none).")
     var token: String?
 
     var socketPath: String { socket ?? DefaultLocations.socketPath }
@@ -65,7 +66,7 @@ struct ConnectionOptions: ParsableArguments {
 
     /// --token, else $BIZING_TOKEN, else the saved session for this socket.
     var bearerToken: String? {
-        if let token, !token.isEmpty { return token }
+        if let token { return token.isEmpty ? nil : token }
         if let token = ProcessInfo.processInfo.environment["BIZING_TOKEN"], !token.isEmpty { return token }
         return Credentials.token(for: socketPath)
     }
@@ -86,8 +87,11 @@ struct ConnectionOptions: ParsableArguments {
         do {
             return try await body(client)
         } catch let status as RPCStatus {
-            var text = "\(status.code.name): \(status.message)"
-            for violation in status.details.fieldViolations { text += "\n  \(violation.field): \(violation.description)" }
+            let violations = status.details.fieldViolations
+            let summary = violations.map { "\($0.field): \($0.description)" }.joined(separator: "; ")
+            // The message is often just the violations joined: print each once, on its own line.
+            var text = violations.isEmpty || status.message != summary ? "\(status.code.name): \(status.message)" : "\(status.code.name):"
+            for violation in violations { text += "\n  \(violation.field): \(violation.description)" }
             if !status.details.reason.isEmpty { text += "\n  reason: \(status.details.reason)" }
             if let delay = status.details.retryDelayMillis { text += "\n  retry after \(delay) ms" }
             if status.code == .unauthenticated && bearerToken == nil { text += "\nSign in first: bizing login --email <you>" }

@@ -30,6 +30,14 @@ struct Login: AsyncParsableCommand {
             try await IdentityV1.Sessions.Client(client).signIn(
                 IdentityV1.SignInRequest(email: email, password: password), timeout: connection.duration)
         }
+        // Signing in again replaces the saved session: end the old one, not leave it valid for days.
+        if let previous = Credentials.token(for: connection.socketPath) {
+            _ = try? await connection.withClient { client in
+                try await IdentityV1.Sessions.Client(client).signOut(
+                    IdentityV1.SignOutRequest(), metadata: [MetadataEntry(key: "authorization", value: "Bearer \(previous)")],
+                    timeout: connection.duration)
+            }
+        }
         try Credentials.save(response.token, for: connection.socketPath)
         let user = response.user ?? IdentityV1.User()
         let expiry = response.expiresAt.map { ISO8601DateFormatter().string(from: $0) } ?? "never"

@@ -34,7 +34,7 @@ struct MethodOptions: ParsableArguments {
 func requestText(_ data: String?) throws -> String? {
     switch data {
     case nil: nil
-    case "-": String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+    case "-": String(decoding: try FileHandle.standardInput.readToEndRetryingInterrupts(), as: UTF8.self)
     case let value? where value.hasPrefix("@"): try String(contentsOfFile: String(value.dropFirst()), encoding: .utf8)
     case let value?: value
     }

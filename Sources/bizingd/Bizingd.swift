@@ -18,6 +18,10 @@ struct Bizingd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bizingd",
         abstract: "The Bizing server.",
+        discussion: """
+            With no subcommand, bizingd serves (the embedded default: $BIZING_HOME, else ~/.bizing). \
+            Its flags: bizingd serve --help.
+            """,
         subcommands: [Serve.self, Bootstrap.self],
         defaultSubcommand: Serve.self)
 }

@@ -39,6 +39,10 @@ struct Bootstrap: AsyncParsableCommand {
     @Option(help: "The organization's ISO 4217 currency, e.g. USD.")
     var currency: String
 
+    func validate() throws {
+        _ = try validated()
+    }
+
     func run() async throws {
         let path = db ?? ServerConfiguration.defaultDatabasePath
         let (organization, email, name) = try validated()
@@ -69,7 +73,7 @@ struct Bootstrap: AsyncParsableCommand {
             print("""
                 bootstrapped \(path)
                   organization \(made.organization.slug) (\(made.organization.id.lowercasedString))
-                  owner \(made.owner.email ?? "") (\(made.owner.id.lowercasedString)); sign in with: bizing login --email \(made.owner.email ?? "")
+                  owner \(made.owner.email ?? "") (\(made.owner.id.lowercasedString)); sign in with: bizing login --email \(made.owner.email ?? "") (and --socket PATH for a server not on the default socket)
                 owner service token, shown only now (send it as 'authorization: Bearer <token>'):
                 \(made.token)
                 """)

@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import BizingAPI
 import BizingClient
+import BizingTools
 import BizingWire
 
 /// A `bizingd` process with its own data folder, stdout and stderr.
@@ -68,12 +69,12 @@ final class Daemon {
 
     /// Everything on stderr (call after the process exited).
     func standardError() -> String {
-        String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        String(decoding: (try? errors.fileHandleForReading.readToEndRetryingInterrupts()) ?? Data(), as: UTF8.self)
     }
 
     /// Everything else on stdout (call after the process exited).
     func restOfStandardOutput() -> String {
-        String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        String(decoding: (try? output.fileHandleForReading.readToEndRetryingInterrupts()) ?? Data(), as: UTF8.self)
     }
 }
 

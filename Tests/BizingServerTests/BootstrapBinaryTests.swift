@@ -2,6 +2,7 @@ import BizingAPI
 import BizingClient
 import BizingRPC
 import BizingServer
+import BizingTools
 import BizingWire
 import Foundation
 import Identity
@@ -26,26 +27,9 @@ import Testing
         return try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
                 continuation.resume(with: Result {
-                    let process = Process()
-                    process.executableURL = Daemon.binary
-                    process.arguments = arguments
-                    var environment = ProcessInfo.processInfo.environment
-                    environment["BIZING_HOME"] = home.path
-                    environment["BIZING_SOCKET"] = nil
-                    environment["BIZING_LOG_LEVEL"] = nil
-                    process.environment = environment
-                    let out = Pipe(), err = Pipe(), input = Pipe()
-                    process.standardOutput = out
-                    process.standardError = err
-                    process.standardInput = input
-                    try process.run()
-                    input.fileHandleForWriting.write(Data(stdin.utf8))
-                    try input.fileHandleForWriting.close()
-                    let stdout = out.fileHandleForReading.readDataToEndOfFile(), stderr = err.fileHandleForReading.readDataToEndOfFile()
-                    process.waitUntilExit()
-                    return Run(
-                        status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                        stderr: String(decoding: stderr, as: UTF8.self))
+                    let run = try ProgramRun.run(
+                        Daemon.binary, arguments, environment: ["BIZING_HOME": home.path, "BIZING_SOCKET": nil, "BIZING_LOG_LEVEL": nil], stdin: stdin)
+                    return Run(status: run.status, stdout: run.stdout, stderr: run.stderr)
                 })
             }
         }

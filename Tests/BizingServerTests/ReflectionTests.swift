@@ -29,7 +29,7 @@ import BizingWire
                 "bizing.system.v1.System/Ping", "bizing.system.v1.System/PingStream", "bizing.system.v1.System/Health",
                 "bizing.system.v1.System/ListServices", "bizing.system.v1.System/Describe",
             ])
-            #expect(service.documentation == "Answers without a token: for probes, load tests and tools.")
+            #expect(service.documentation.hasPrefix("Ping, Health, ListServices and Describe answer without a token"))
 
             for name in ["bizing.system.v1.System/Ping", "bizing.system.v1.System.Ping"] {
                 let method = try #require(try await system.describe(SystemV1.DescribeRequest(name: name)).method)

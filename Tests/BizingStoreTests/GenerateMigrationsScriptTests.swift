@@ -1,4 +1,5 @@
 import Testing
+import BizingTools
 import Foundation
 
 /// `scripts/generate-migrations`, run on folders of the test's own: it embeds
@@ -31,7 +32,7 @@ import Foundation
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        let data = errors.fileHandleForReading.readDataToEndOfFile()
+        let data = try errors.fileHandleForReading.readToEndRetryingInterrupts()
         process.waitUntilExit()
         let written = try? String(contentsOf: output, encoding: .utf8)
         return (Run(status: process.terminationStatus, errors: String(decoding: data, as: UTF8.self)), written)

@@ -2,6 +2,7 @@ import Testing
 import Foundation
 import BizingServer
 import BizingStore
+import BizingTools
 import Identity
 import Synchronization
 
@@ -27,24 +28,13 @@ import Synchronization
     static func runBlocking(_ arguments: [String], socket: String, stdin: String, program: String = "bizing") throws -> Run {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(program)
         try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build \(program) first (swift build)")
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["BIZING_SOCKET"] = socket
+        var environment: [String: String?] = ["BIZING_SOCKET": socket]
         // The owner token of the test server on this socket (withServer), unless the test sets its own.
-        if environment["BIZING_TOKEN"] == nil, let token = Self.tokens.withLock({ $0[socket] }) { environment["BIZING_TOKEN"] = token }
-        process.environment = environment
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        input.fileHandleForWriting.write(Data(stdin.utf8))
-        try input.fileHandleForWriting.close()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile(), stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+        if ProcessInfo.processInfo.environment["BIZING_TOKEN"] == nil, let token = Self.tokens.withLock({ $0[socket] }) {
+            environment["BIZING_TOKEN"] = token
+        }
+        let run = try ProgramRun.run(binary, arguments, environment: environment, stdin: stdin)
+        return Run(status: run.status, stdout: run.stdout, stderr: run.stderr)
     }
 
     /// Each test server's owner service token, by socket: `bizing` runs send it.
@@ -145,7 +135,7 @@ import Synchronization
 
             let zero = try await Self.bizing(["system", "ping-stream", "--payload", "aGk=", "--count", "0"], socket: socket)
             #expect(zero.status == 10 + 3)
-            #expect(zero.stderr.hasPrefix("INVALID_ARGUMENT: "))
+            #expect(zero.stderr.hasPrefix("INVALID_ARGUMENT:\n  count: "), "each violation once, on its own line")
             #expect(zero.stderr.contains("\n  count: must be 1 to 1,000,000"))
             #expect(zero.stdout.isEmpty)
 

@@ -1,5 +1,6 @@
 import BizingServer
 import BizingStore
+import BizingTools
 import Foundation
 import Identity
 import Testing
@@ -16,26 +17,9 @@ import Testing
         return try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
                 continuation.resume(with: Result {
-                    let process = Process()
-                    process.executableURL = binary
-                    process.arguments = arguments
-                    var environment = ProcessInfo.processInfo.environment
-                    environment["BIZING_SOCKET"] = socket
-                    environment["BIZING_HOME"] = home.path
-                    environment["BIZING_TOKEN"] = nil
-                    process.environment = environment
-                    let out = Pipe(), err = Pipe(), input = Pipe()
-                    process.standardOutput = out
-                    process.standardError = err
-                    process.standardInput = input
-                    try process.run()
-                    input.fileHandleForWriting.write(Data(stdin.utf8))
-                    try input.fileHandleForWriting.close()
-                    let stdout = out.fileHandleForReading.readDataToEndOfFile(), stderr = err.fileHandleForReading.readDataToEndOfFile()
-                    process.waitUntilExit()
-                    return CLITests.Run(
-                        status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                        stderr: String(decoding: stderr, as: UTF8.self))
+                    let run = try ProgramRun.run(
+                        binary, arguments, environment: ["BIZING_SOCKET": socket, "BIZING_HOME": home.path, "BIZING_TOKEN": nil], stdin: stdin)
+                    return CLITests.Run(status: run.status, stdout: run.stdout, stderr: run.stderr)
                 })
             }
         }

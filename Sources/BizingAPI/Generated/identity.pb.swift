@@ -1812,7 +1812,10 @@ extension IdentityV1 {
 extension IdentityV1 {
     public struct AddHouseholdMemberRequest: Codable, Hashable, Sendable {
         public var householdId: String = ""
+        /// The user, by id...
         public var userId: String = ""
+        /// ...or by email (exactly one of the two).
+        public var email: String = ""
         /// Adult, minor or dependent (a household has one primary).
         public var role: IdentityV1.HouseholdRole = IdentityV1.HouseholdRole(protobufValue: 0)
         /// Absent: the role's defaults.
@@ -1824,9 +1827,10 @@ extension IdentityV1 {
 
         public init() {}
 
-        public init(householdId: String = "", userId: String = "", role: IdentityV1.HouseholdRole = IdentityV1.HouseholdRole(protobufValue: 0), permissions: IdentityV1.HouseholdPermissions? = nil, managedBy: [String] = [], relationship: IdentityV1.Relationship = IdentityV1.Relationship(protobufValue: 0), dateOfBirth: String = "") {
+        public init(householdId: String = "", userId: String = "", email: String = "", role: IdentityV1.HouseholdRole = IdentityV1.HouseholdRole(protobufValue: 0), permissions: IdentityV1.HouseholdPermissions? = nil, managedBy: [String] = [], relationship: IdentityV1.Relationship = IdentityV1.Relationship(protobufValue: 0), dateOfBirth: String = "") {
             self.householdId = householdId
             self.userId = userId
+            self.email = email
             self.role = role
             self.permissions = permissions
             self.managedBy = managedBy
@@ -1837,6 +1841,7 @@ extension IdentityV1 {
         enum CodingKeys: Int, CodingKey {
             case householdId = 1
             case userId = 2
+            case email = 8
             case role = 3
             case permissions = 4
             case managedBy = 5
@@ -1849,6 +1854,7 @@ extension IdentityV1 {
             fields: [
                 FieldDescriptor(number: 1, name: "household_id", jsonName: "householdId", type: "string"),
                 FieldDescriptor(number: 2, name: "user_id", jsonName: "userId", type: "string"),
+                FieldDescriptor(number: 8, name: "email", jsonName: "email", type: "string"),
                 FieldDescriptor(number: 3, name: "role", jsonName: "role", type: "enum bizing.identity.v1.HouseholdRole"),
                 FieldDescriptor(number: 4, name: "permissions", jsonName: "permissions", type: "message bizing.identity.v1.HouseholdPermissions"),
                 FieldDescriptor(number: 5, name: "managed_by", jsonName: "managedBy", type: "repeated string"),

@@ -444,7 +444,8 @@ extension SystemV1 {
 }
 
 extension SystemV1 {
-    /// Answers without a token: for probes, load tests and tools.
+    /// Ping, Health, ListServices and Describe answer without a token: for
+    /// probes, load tests and tools. PingStream needs one, like every other method.
     public enum System {
         /// Echoes the payload back: the cheapest call there is.
         public static let ping = MethodDescriptor(
@@ -479,7 +480,7 @@ extension SystemV1 {
         )
 
         public static let descriptor = ServiceDescriptor(
-            name: "bizing.system.v1.System", documentation: "Answers without a token: for probes, load tests and tools.",
+            name: "bizing.system.v1.System", documentation: "Ping, Health, ListServices and Describe answer without a token: for\nprobes, load tests and tools. PingStream needs one, like every other method.",
             methods: [ping, pingStream, health, listServices, describe]
         )
     }

@@ -64,7 +64,15 @@ public struct HouseholdsServer: IdentityV1.HouseholdsService {
             var householdID: UUID?, userID: UUID?, role: HouseholdRole?, permissions: HouseholdPermissions?
             var managedBy: [UUID] = [], relationship: HouseholdRelationship?, birthDate: String?
             do throws(ValidationFailure) { householdID = try RequestFields.id(request.householdId, field: "household_id") } catch { found += error.violations }
-            do throws(ValidationFailure) { userID = try RequestFields.id(request.userId, field: "user_id") } catch { found += error.violations }
+            var email: EmailAddress?
+            switch (request.userId.isEmpty, request.email.isEmpty) {
+            case (false, true):
+                do throws(ValidationFailure) { userID = try RequestFields.id(request.userId, field: "user_id") } catch { found += error.violations }
+            case (true, false):
+                do throws(ValidationFailure) { email = try EmailAddress(request.email) } catch { found += error.violations }
+            default:
+                found.append(InvalidField(field: "user_id", rule: .required, description: "name the user by user_id or by email, not both"))
+            }
             do throws(ValidationFailure) { role = try HouseholdRole.from(request.role) } catch { found += error.violations }
             if role == nil && request.role == .unspecified {
                 found.append(InvalidField(field: "role", rule: .required, description: "is required: adult, minor or dependent"))
@@ -80,12 +88,17 @@ public struct HouseholdsServer: IdentityV1.HouseholdsService {
                 do throws(ValidationFailure) { birthDate = try RequestFields.birthDate(request.dateOfBirth, field: "date_of_birth", today: today) } catch { found += error.violations }
             }
             try found.throwIfAny()
-            guard let householdID, let userID, let role else { throw IdentityStatus.unvalidated }
+            guard let householdID, let role, userID != nil || email != nil else { throw IdentityStatus.unvalidated }
+            let (targetID, targetEmail) = (userID, email)
             let (rowID, now) = (store.ids.next(), store.clock.nowMicroseconds)
             let (grants, managers, related, born) = (permissions, managedBy, relationship, birthDate)
             return try await store.write { db in
                 let household = try Self.managed(db, householdID, by: caller)
-                guard let user = try IdentityTables.user(db, id: userID) else { throw IdentityStatus.notFound("user", userID.lowercasedString) }
+                let found = try targetID.flatMap { try IdentityTables.user(db, id: $0) } ?? targetEmail.flatMap { try IdentityTables.user(db, email: $0) }
+                guard let user = found else {
+                    throw targetID.map { IdentityStatus.notFound("user", $0.lowercasedString) } ?? IdentityStatus.notFound("user with the email", request.email)
+                }
+                let userID = user.id
                 if household.member(userID) != nil {
                     throw IdentityStatus.alreadyExists(field: "user_id", "is already in the household (or invited)")
                 }

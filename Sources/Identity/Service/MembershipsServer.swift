@@ -46,7 +46,8 @@ public struct MembershipsServer: IdentityV1.MembershipsService {
                 }
                 if var existing = try IdentityTables.membership(db, organizationID: organizationID, userID: user.id) {
                     guard !existing.isActive else {
-                        throw IdentityStatus.alreadyExists(field: "user_id", "is already a member; change the membership instead")
+                        throw IdentityStatus.alreadyExists(
+                            field: targetEmail == nil ? "user_id" : "email", "is already a member; change the membership instead")
                     }
                     existing.role = role
                     existing.scope = newScope
@@ -127,7 +128,7 @@ public struct MembershipsServer: IdentityV1.MembershipsService {
     static func requireAuthority(_ access: OrganizationAccess, over role: Role, _ scope: MembershipScope) throws {
         guard access.membership.mayManageMembership(role: role, scope: scope) else {
             throw IdentityStatus.permissionDenied(
-                "a \(access.role.rawValue) may not manage a \(role.rawValue) membership"
+                "\(access.role.withArticle) may not manage \(role.withArticle) membership"
                     + (access.role == .manager ? " (managers manage providers at their own locations)" : ""))
         }
     }

@@ -34,7 +34,7 @@ struct OrganizationAccess {
     /// PERMISSION_DENIED unless the caller's role and scope allow `permission`.
     func require(_ permission: Permission, atLocation location: UUID? = nil, toDo action: String) throws {
         guard membership.allows(permission, atLocation: location) else {
-            throw IdentityStatus.permissionDenied("a \(role.rawValue) in this organization may not \(action) (needs \(permission.rawValue))")
+            throw IdentityStatus.permissionDenied("\(role.withArticle) in this organization may not \(action) (needs \(permission.rawValue))")
         }
     }
 }

@@ -1,4 +1,4 @@
-public import BizingWire
+import BizingWire
 import Dispatch
 import Synchronization
 

@@ -82,7 +82,7 @@ public struct ServiceTokensServer: IdentityV1.ServiceTokensService {
 
     static func requireRank(_ access: OrganizationAccess, over role: Role, doing what: String) throws {
         if role.outranks(access.role) {
-            throw IdentityStatus.permissionDenied("a \(access.role.rawValue) may not \(what) a \(role.rawValue) token")
+            throw IdentityStatus.permissionDenied("\(access.role.withArticle) may not \(what) \(role == .owner || role == .admin ? "an" : "a") \(role.rawValue) token")
         }
     }
 }

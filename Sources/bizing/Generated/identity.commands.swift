@@ -562,13 +562,16 @@ extension GeneratedCommands {
             static let configuration = CommandConfiguration(
                 commandName: "add-member",
                 abstract: "Adds a member (the primary only). A user without a password (a child) is a member at once; a user who signs in is invited and joins by accepting.",
-                discussion: "The request is a bizing.identity.v1.AddHouseholdMemberRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- household_id (string, --household-id)\n- user_id (string, --user-id)\n- role (enum bizing.identity.v1.HouseholdRole, --role): Adult, minor or dependent (a household has one primary).\n- permissions (message bizing.identity.v1.HouseholdPermissions, --data only): Absent: the role's defaults.\n- managed_by (repeated string, --managed-by)\n- relationship (enum bizing.identity.v1.Relationship, --relationship)\n- date_of_birth (string, --date-of-birth): YYYY-MM-DD.\n\nPrints the bizing.identity.v1.Household as JSON.")
+                discussion: "The request is a bizing.identity.v1.AddHouseholdMemberRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- household_id (string, --household-id)\n- user_id (string, --user-id): The user, by id...\n- email (string, --email): ...or by email (exactly one of the two).\n- role (enum bizing.identity.v1.HouseholdRole, --role): Adult, minor or dependent (a household has one primary).\n- permissions (message bizing.identity.v1.HouseholdPermissions, --data only): Absent: the role's defaults.\n- managed_by (repeated string, --managed-by)\n- relationship (enum bizing.identity.v1.Relationship, --relationship)\n- date_of_birth (string, --date-of-birth): YYYY-MM-DD.\n\nPrints the bizing.identity.v1.Household as JSON.")
 
             @Option(name: .customLong("household-id"), help: ArgumentHelp("", valueName: "string"))
             var fieldHouseholdId: String?
 
-            @Option(name: .customLong("user-id"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("user-id"), help: ArgumentHelp("The user, by id...", valueName: "string"))
             var fieldUserId: String?
+
+            @Option(name: .customLong("email"), help: ArgumentHelp("...or by email (exactly one of the two).", valueName: "string"))
+            var fieldEmail: String?
 
             @Option(name: .customLong("role"), help: ArgumentHelp("Adult, minor or dependent (a household has one primary). One of: unspecified, primary, adult, minor, dependent (any case; the full proto name or the number too).", valueName: "household-role"), completion: .list(["unspecified", "primary", "adult", "minor", "dependent"]))
             var fieldRole: String?
@@ -588,6 +591,7 @@ extension GeneratedCommands {
                 try await options.call(IdentityV1.Households.addMember, flags: [
                     FlagSetting("household_id", "--household-id", fieldHouseholdId),
                     FlagSetting("user_id", "--user-id", fieldUserId),
+                    FlagSetting("email", "--email", fieldEmail),
                     FlagSetting("role", "--role", fieldRole),
                     FlagSetting("managed_by", "--managed-by", fieldManagedBy),
                     FlagSetting("relationship", "--relationship", fieldRelationship),

@@ -9,7 +9,7 @@ extension GeneratedCommands {
     struct SystemV1SystemCommands: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "system",
-            abstract: "Answers without a token: for probes, load tests and tools.",
+            abstract: "Ping, Health, ListServices and Describe answer without a token: for probes, load tests and tools. PingStream needs one, like every other method.",
             discussion: "The methods of bizing.system.v1.System, one subcommand each.",
             subcommands: [PingCommand.self, PingStreamCommand.self, HealthCommand.self, ListServicesCommand.self, DescribeCommand.self])
 

@@ -13,4 +13,15 @@ extension Role {
     }
 
     public func outranks(_ other: Role) -> Bool { rank > other.rank }
+
+    /// "an owner", "a staff member": for messages.
+    public var withArticle: String {
+        switch self {
+        case .owner: "an owner"
+        case .admin: "an admin"
+        case .manager: "a manager"
+        case .staff: "a staff member"
+        case .provider: "a provider"
+        }
+    }
 }

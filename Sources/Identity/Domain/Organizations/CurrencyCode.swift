@@ -10,7 +10,7 @@ public enum CurrencyCode {
             return [InvalidField(field: field, rule: .required, description: "is required")]
         }
         guard code.utf8.count == 3, code.utf8.allSatisfy({ (0x41...0x5A).contains($0) }), known.contains(code) else {
-            return [InvalidField(field: field, rule: .unknown, description: "must be an ISO 4217 code such as EUR or USD")]
+            return [InvalidField(field: field, rule: .unknown, description: "must be an ISO 4217 code in capitals, such as EUR or USD")]
         }
         return []
     }
