@@ -43,6 +43,7 @@ public enum BizingSchema {
         IdentityV1.LocationScope.descriptor,
         IdentityV1.ChangeMembershipRequest.descriptor,
         IdentityV1.DeactivateMembershipRequest.descriptor,
+        IdentityV1.AcceptMembershipRequest.descriptor,
         IdentityV1.ServiceToken.descriptor,
         IdentityV1.CreateServiceTokenRequest.descriptor,
         IdentityV1.CreateServiceTokenResponse.descriptor,

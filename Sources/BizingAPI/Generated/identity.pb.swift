@@ -55,6 +55,8 @@ extension IdentityV1 {
         case unspecified
         case active
         case inactive
+        /// Invited; in force once the user accepts.
+        case invited
         /// A value this build does not know, kept as it came.
         case unrecognized(Int32)
 
@@ -63,6 +65,7 @@ extension IdentityV1 {
             case 0: self = .unspecified
             case 1: self = .active
             case 2: self = .inactive
+            case 3: self = .invited
             default: self = .unrecognized(protobufValue)
             }
         }
@@ -72,13 +75,14 @@ extension IdentityV1 {
             case .unspecified: 0
             case .active: 1
             case .inactive: 2
+            case .invited: 3
             case .unrecognized(let value): value
             }
         }
 
         public static let descriptor = EnumDescriptor(
             name: "bizing.identity.v1.MembershipStatus",
-            values: [("MEMBERSHIP_STATUS_UNSPECIFIED", 0), ("MEMBERSHIP_STATUS_ACTIVE", 1), ("MEMBERSHIP_STATUS_INACTIVE", 2)]
+            values: [("MEMBERSHIP_STATUS_UNSPECIFIED", 0), ("MEMBERSHIP_STATUS_ACTIVE", 1), ("MEMBERSHIP_STATUS_INACTIVE", 2), ("MEMBERSHIP_STATUS_INVITED", 3)]
         )
     }
 }
@@ -840,7 +844,8 @@ extension IdentityV1 {
         public var user: IdentityV1.User? = nil
         /// Set for a service token.
         public var serviceToken: IdentityV1.ServiceToken? = nil
-        /// The user's active memberships, or the service token's one.
+        /// The user's memberships in force and pending invitations (status
+        /// INVITED), or the service token's one.
         public var memberships: [IdentityV1.Membership] = []
         /// When the credential stops working, if it does.
         public var expiresAt: Date? = nil
@@ -1348,6 +1353,29 @@ extension IdentityV1 {
             fields: [
                 FieldDescriptor(number: 1, name: "organization_id", jsonName: "organizationId", type: "string"),
                 FieldDescriptor(number: 2, name: "user_id", jsonName: "userId", type: "string"),
+            ]
+        )
+    }
+}
+
+extension IdentityV1 {
+    public struct AcceptMembershipRequest: Codable, Hashable, Sendable {
+        public var organizationId: String = ""
+
+        public init() {}
+
+        public init(organizationId: String = "") {
+            self.organizationId = organizationId
+        }
+
+        enum CodingKeys: Int, CodingKey {
+            case organizationId = 1
+        }
+
+        public static let descriptor = MessageDescriptor(
+            name: "bizing.identity.v1.AcceptMembershipRequest",
+            fields: [
+                FieldDescriptor(number: 1, name: "organization_id", jsonName: "organizationId", type: "string"),
             ]
         )
     }
@@ -2016,11 +2044,12 @@ extension IdentityV1 {
             serverStreaming: false, documentation: "Changes the fields that are set. A user changes their own profile (a new\npassword needs the current one); a household's primary or a manager\nchanges a minor's or dependent's."
         )
         /// The members of an organization with their roles, in the order they
-        /// joined; any member of the organization may list them.
+        /// joined, invitations included (showing only the invitee's id and email);
+        /// any member of the organization may list them.
         public static let listMembers = MethodDescriptor(
             service: "bizing.identity.v1.Users", name: "ListMembers",
             input: IdentityV1.ListMembersRequest.descriptor, output: IdentityV1.ListMembersResponse.descriptor,
-            serverStreaming: false, documentation: "The members of an organization with their roles, in the order they\njoined; any member of the organization may list them."
+            serverStreaming: false, documentation: "The members of an organization with their roles, in the order they\njoined, invitations included (showing only the invitee's id and email);\nany member of the organization may list them."
         )
 
         public static let descriptor = ServiceDescriptor(
@@ -2042,7 +2071,8 @@ extension IdentityV1 {
         /// changes a minor's or dependent's.
         func update(_ request: IdentityV1.UpdateUserRequest, context: ServerCallContext) async throws -> IdentityV1.User
         /// The members of an organization with their roles, in the order they
-        /// joined; any member of the organization may list them.
+        /// joined, invitations included (showing only the invitee's id and email);
+        /// any member of the organization may list them.
         func listMembers(_ request: IdentityV1.ListMembersRequest, context: ServerCallContext) async throws -> IdentityV1.ListMembersResponse
     }
 }
@@ -2202,13 +2232,14 @@ extension IdentityV1.OrganizationsService {
 extension IdentityV1 {
     /// Who works for an organization, in which role, at which locations.
     public enum Memberships {
-        /// Adds a user (by id or email) with a role; re-adding a former member
-        /// reactivates them. Owners and admins add anyone up to their own role; a
+        /// Invites a user (by id or email) with a role; the membership is in force
+        /// once they accept (Memberships/Accept). Re-adding a former member invites
+        /// them again. Owners and admins add anyone up to their own role; a
         /// manager adds providers at the locations they manage.
         public static let add = MethodDescriptor(
             service: "bizing.identity.v1.Memberships", name: "Add",
             input: IdentityV1.AddMembershipRequest.descriptor, output: IdentityV1.Membership.descriptor,
-            serverStreaming: false, documentation: "Adds a user (by id or email) with a role; re-adding a former member\nreactivates them. Owners and admins add anyone up to their own role; a\nmanager adds providers at the locations they manage."
+            serverStreaming: false, documentation: "Invites a user (by id or email) with a role; the membership is in force\nonce they accept (Memberships/Accept). Re-adding a former member invites\nthem again. Owners and admins add anyone up to their own role; a\nmanager adds providers at the locations they manage."
         )
         /// Changes a member's role or location scope; the last active owner stays an owner.
         public static let change = MethodDescriptor(
@@ -2216,29 +2247,44 @@ extension IdentityV1 {
             input: IdentityV1.ChangeMembershipRequest.descriptor, output: IdentityV1.Membership.descriptor,
             serverStreaming: false, documentation: "Changes a member's role or location scope; the last active owner stays an owner."
         )
-        /// Deactivates a membership; the last active owner cannot be deactivated.
+        /// Deactivates a membership (or withdraws an invitation); the last active
+        /// owner cannot be deactivated.
         public static let deactivate = MethodDescriptor(
             service: "bizing.identity.v1.Memberships", name: "Deactivate",
             input: IdentityV1.DeactivateMembershipRequest.descriptor, output: IdentityV1.Membership.descriptor,
-            serverStreaming: false, documentation: "Deactivates a membership; the last active owner cannot be deactivated."
+            serverStreaming: false, documentation: "Deactivates a membership (or withdraws an invitation); the last active\nowner cannot be deactivated."
+        )
+        /// The caller accepts an invitation to an organization: until then the
+        /// membership grants nothing and the organization sees only the invitee's
+        /// id and email.
+        public static let accept = MethodDescriptor(
+            service: "bizing.identity.v1.Memberships", name: "Accept",
+            input: IdentityV1.AcceptMembershipRequest.descriptor, output: IdentityV1.Membership.descriptor,
+            serverStreaming: false, documentation: "The caller accepts an invitation to an organization: until then the\nmembership grants nothing and the organization sees only the invitee's\nid and email."
         )
 
         public static let descriptor = ServiceDescriptor(
             name: "bizing.identity.v1.Memberships", documentation: "Who works for an organization, in which role, at which locations.",
-            methods: [add, change, deactivate]
+            methods: [add, change, deactivate, accept]
         )
     }
 
     /// What a server of `bizing.identity.v1.Memberships` implements.
     public protocol MembershipsService: Sendable {
-        /// Adds a user (by id or email) with a role; re-adding a former member
-        /// reactivates them. Owners and admins add anyone up to their own role; a
+        /// Invites a user (by id or email) with a role; the membership is in force
+        /// once they accept (Memberships/Accept). Re-adding a former member invites
+        /// them again. Owners and admins add anyone up to their own role; a
         /// manager adds providers at the locations they manage.
         func add(_ request: IdentityV1.AddMembershipRequest, context: ServerCallContext) async throws -> IdentityV1.Membership
         /// Changes a member's role or location scope; the last active owner stays an owner.
         func change(_ request: IdentityV1.ChangeMembershipRequest, context: ServerCallContext) async throws -> IdentityV1.Membership
-        /// Deactivates a membership; the last active owner cannot be deactivated.
+        /// Deactivates a membership (or withdraws an invitation); the last active
+        /// owner cannot be deactivated.
         func deactivate(_ request: IdentityV1.DeactivateMembershipRequest, context: ServerCallContext) async throws -> IdentityV1.Membership
+        /// The caller accepts an invitation to an organization: until then the
+        /// membership grants nothing and the organization sees only the invitee's
+        /// id and email.
+        func accept(_ request: IdentityV1.AcceptMembershipRequest, context: ServerCallContext) async throws -> IdentityV1.Membership
     }
 }
 
@@ -2255,6 +2301,9 @@ extension IdentityV1.MembershipsService {
             },
             .unary(IdentityV1.Memberships.deactivate.fullName) { request, context in
                 try encodeResponse(try await self.deactivate(try decodeRequest(IdentityV1.DeactivateMembershipRequest.self, request), context: context))
+            },
+            .unary(IdentityV1.Memberships.accept.fullName) { request, context in
+                try encodeResponse(try await self.accept(try decodeRequest(IdentityV1.AcceptMembershipRequest.self, request), context: context))
             },
         ]
     }

@@ -24,7 +24,8 @@ extension MembershipRecord {
         }
         return IdentityV1.Membership(
             id: id.lowercasedString, organizationId: organizationID.lowercasedString, organizationSlug: organizationSlug,
-            userId: userID.lowercasedString, role: role.wire, locationIds: locations, status: isActive ? .active : .inactive,
+            userId: userID.lowercasedString, role: role.wire, locationIds: locations,
+            status: !isActive ? .inactive : acceptedAt == nil ? .invited : .active,
             createdAt: createdAt, updatedAt: updatedAt)
     }
 }

@@ -49,13 +49,16 @@ public struct MembershipsServer: IdentityV1.MembershipsService {
                         throw IdentityStatus.alreadyExists(
                             field: targetEmail == nil ? "user_id" : "email", "is already a member; change the membership instead")
                     }
+                    // A former member is invited again: consent is not carried over.
                     existing.role = role
                     existing.scope = newScope
                     existing.isActive = true
+                    existing.acceptedAt = nil
                     return try IdentityTables.updateMembership(db, existing, now: now)
                 }
                 return try IdentityTables.insertMembership(
-                    db, id: id, organizationID: organizationID, userID: user.id, role: role, scope: newScope, now: now)
+                    db, id: id, organizationID: organizationID, userID: user.id, role: role, scope: newScope, now: now,
+                    accepted: false, invitedBy: caller.userID)
             }.wire
         }
     }
@@ -84,7 +87,7 @@ public struct MembershipsServer: IdentityV1.MembershipsService {
                 membership.scope = newScope ?? membership.scope
                 try Membership(role: membership.role, scope: membership.scope).violations.throwIfAny()
                 try Self.requireAuthority(access, over: membership.role, membership.scope)
-                if before.isActive, before.role == .owner, membership.role != .owner {
+                if before.isInForce, before.role == .owner, membership.role != .owner {
                     try Self.requireAnotherOwner(db, organizationID, doing: "change the last owner's role")
                 }
                 return try IdentityTables.updateMembership(db, membership, now: now)
@@ -102,10 +105,26 @@ public struct MembershipsServer: IdentityV1.MembershipsService {
                 var membership = try Self.existing(db, organizationID, userID)
                 try Self.requireAuthority(access, over: membership.role, membership.scope)
                 guard membership.isActive else { return membership }
-                if membership.role == .owner {
+                if membership.isInForce && membership.role == .owner {
                     try Self.requireAnotherOwner(db, organizationID, doing: "deactivate the last owner")
                 }
                 membership.isActive = false
+                return try IdentityTables.updateMembership(db, membership, now: now)
+            }.wire
+        }
+    }
+
+    public func accept(_ request: IdentityV1.AcceptMembershipRequest, context: ServerCallContext) async throws -> IdentityV1.Membership {
+        try await environment.answering {
+            guard let userID = try context.caller.userID else { throw IdentityStatus.needsUser }
+            let organizationID = try RequestFields.id(request.organizationId, field: "organization_id")
+            let now = store.clock.nowMicroseconds
+            return try await store.write { db in
+                guard var membership = try IdentityTables.membership(db, organizationID: organizationID, userID: userID), membership.isActive else {
+                    throw IdentityStatus.notFound("invitation to organization", organizationID.lowercasedString)
+                }
+                guard membership.acceptedAt == nil else { return membership }
+                membership.acceptedAt = Date(unixMicroseconds: now)
                 return try IdentityTables.updateMembership(db, membership, now: now)
             }.wire
         }

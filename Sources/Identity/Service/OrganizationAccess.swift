@@ -12,7 +12,7 @@ struct OrganizationAccess {
     let principal: Principal
 
     /// NOT_FOUND unless the organization is live and the caller belongs to
-    /// it: an active membership, or a service token issued by it. An
+    /// it: an active, accepted membership, or a service token issued by it. An
     /// organization the caller is not in answers exactly as a missing one.
     static func resolve(_ db: Database, _ principal: Principal, organizationID: UUID) throws -> OrganizationAccess {
         let notFound = IdentityStatus.notFound("organization", organizationID.lowercasedString)
@@ -22,7 +22,7 @@ struct OrganizationAccess {
             guard token.grant.organizationID == organizationID else { throw notFound }
             return OrganizationAccess(organization: organization, membership: token.grant.membership, principal: principal)
         case .session(_, let userID):
-            guard let record = try IdentityTables.membership(db, organizationID: organizationID, userID: userID), record.isActive else {
+            guard let record = try IdentityTables.membership(db, organizationID: organizationID, userID: userID), record.isInForce else {
                 throw notFound
             }
             return OrganizationAccess(organization: organization, membership: record.membership, principal: principal)

@@ -128,7 +128,13 @@ public struct UsersServer: IdentityV1.UsersService {
                     db, organizationID: organizationID, after: after, limit: pageSize + 1, includeInactive: request.includeInactive)
                 let page = rows.prefix(pageSize)
                 return IdentityV1.ListMembersResponse(
-                    members: page.map { IdentityV1.Member(user: $0.user.wire, membership: $0.membership.wire) },
+                    // An invitee has not agreed to show the organization more than it typed.
+                    members: page.map { row in
+                        IdentityV1.Member(
+                            user: row.membership.acceptedAt == nil
+                                ? IdentityV1.User(id: row.user.id.lowercasedString, email: row.user.email ?? "") : row.user.wire,
+                            membership: row.membership.wire)
+                    },
                     nextPageToken: rows.count > pageSize ? PageToken.encode(page.last!.membership.id) : "")
             }
         }
@@ -158,7 +164,7 @@ public struct UsersServer: IdentityV1.UsersService {
             let visible = try userID == id || IdentityTables.shareAHousehold(db, userID, id) || IdentityTables.shareAnOrganization(db, userID, id)
             guard visible else { throw notFound }
         case .service(let token):
-            guard let membership = try IdentityTables.membership(db, organizationID: token.grant.organizationID, userID: id), membership.isActive
+            guard let membership = try IdentityTables.membership(db, organizationID: token.grant.organizationID, userID: id), membership.isInForce
             else { throw notFound }
         }
         return user

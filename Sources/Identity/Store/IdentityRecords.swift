@@ -24,10 +24,15 @@ public struct MembershipRecord: Hashable, Sendable {
     public var role: Role
     public var scope: MembershipScope
     public var isActive: Bool
+    /// nil while the user has not accepted the invitation.
+    public var acceptedAt: Date?
     public let createdAt: Date
     public var updatedAt: Date
 
-    /// What the member may do (nothing once deactivated is the caller's check).
+    /// Whether the membership grants anything: active and accepted.
+    public var isInForce: Bool { isActive && acceptedAt != nil }
+
+    /// What the member may do (nothing unless in force is the caller's check).
     public var membership: Membership { Membership(role: role, scope: scope) }
 }
 

@@ -15,7 +15,8 @@ extension IdentityTables {
         ).map(membership)
     }
 
-    /// A user's active memberships of live organizations, oldest first.
+    /// A user's active memberships of live organizations, accepted or still
+    /// invitations, oldest first.
     static func activeMemberships(_ db: Database, userID: UUID) throws -> [MembershipRecord] {
         try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT \(membershipColumns) FROM org_memberships m JOIN organizations o ON o.id = m.organization_id
@@ -26,24 +27,35 @@ extension IdentityTables {
         ).map(membership)
     }
 
+    /// Inserts an active membership: accepted now, or (`invitedBy` given or
+    /// `accepted` false) an invitation the user accepts later.
     static func insertMembership(
-        _ db: Database, id: UUID, organizationID: UUID, userID: UUID, role: Role, scope: MembershipScope, now: Int64
+        _ db: Database, id: UUID, organizationID: UUID, userID: UUID, role: Role, scope: MembershipScope, now: Int64,
+        accepted: Bool = true, invitedBy: UUID? = nil
     ) throws -> MembershipRecord {
         try db.cachedStatement(sql: """
-                INSERT INTO org_memberships (id, organization_id, user_id, role, location_ids, status, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, 'active', ?, ?)
-                """).execute(arguments: [id.lowercasedString, organizationID.lowercasedString, userID.lowercasedString, role.rawValue, locationIDs(scope), now, now])
+                INSERT INTO org_memberships
+                    (id, organization_id, user_id, role, location_ids, status, created_at, updated_at, accepted_at, invited_by)
+                VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?, ?)
+                """).execute(arguments: [
+                    id.lowercasedString, organizationID.lowercasedString, userID.lowercasedString, role.rawValue, locationIDs(scope), now, now,
+                    accepted ? now : nil, invitedBy?.lowercasedString,
+                ])
         return try membership(db, organizationID: organizationID, userID: userID)!
     }
 
-    /// Writes role, scope and status.
+    /// Writes role, scope, status and acceptance.
     static func updateMembership(_ db: Database, _ record: MembershipRecord, now: Int64) throws -> MembershipRecord {
-        try db.cachedStatement(sql: "UPDATE org_memberships SET role = ?, location_ids = ?, status = ?, updated_at = ? WHERE id = ?").execute(arguments: [record.role.rawValue, locationIDs(record.scope), record.isActive ? "active" : "inactive", now, record.id.lowercasedString])
+        try db.cachedStatement(sql: "UPDATE org_memberships SET role = ?, location_ids = ?, status = ?, accepted_at = ?, updated_at = ? WHERE id = ?")
+            .execute(arguments: [
+                record.role.rawValue, locationIDs(record.scope), record.isActive ? "active" : "inactive",
+                record.acceptedAt?.unixMicroseconds, now, record.id.lowercasedString,
+            ])
         return try membership(db, organizationID: record.organizationID, userID: record.userID)!
     }
 
     static func activeOwnerCount(_ db: Database, organizationID: UUID) throws -> Int {
-        try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM org_memberships WHERE organization_id = ? AND role = 'owner' AND status = 'active'"),
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM org_memberships WHERE organization_id = ? AND role = 'owner' AND status = 'active' AND accepted_at IS NOT NULL"),
             arguments: [organizationID.lowercasedString]) ?? 0
     }
 
@@ -78,8 +90,9 @@ extension IdentityTables {
                 SELECT EXISTS (
                     SELECT 1 FROM org_memberships x
                     JOIN org_memberships y ON y.organization_id = x.organization_id AND y.user_id = ? AND y.status = 'active'
+                        AND y.accepted_at IS NOT NULL
                     JOIN organizations o ON o.id = x.organization_id AND o.deleted_at IS NULL
-                    WHERE x.user_id = ? AND x.status = 'active')
+                    WHERE x.user_id = ? AND x.status = 'active' AND x.accepted_at IS NOT NULL)
                 """),
             arguments: [b.lowercasedString, a.lowercasedString]) ?? false
     }
@@ -98,7 +111,7 @@ extension IdentityTables {
             id: uuid(row, "id"), organizationID: uuid(row, "organization_id"), organizationSlug: row["organization_slug"],
             userID: uuid(row, "user_id"), role: Role(rawValue: row["role"]) ?? .provider,
             scope: MembershipScope(locationIDs: ids.map { $0.compactMap(UUID.init(uuidString:)) }),
-            isActive: (row["status"] as String) == "active",
+            isActive: (row["status"] as String) == "active", acceptedAt: optionalDate(row, "accepted_at"),
             createdAt: date(row, "created_at"), updatedAt: date(row, "updated_at"))
     }
 }

@@ -106,7 +106,7 @@ extension GeneratedCommands {
         struct ListMembersCommand: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "list-members",
-                abstract: "The members of an organization with their roles, in the order they joined; any member of the organization may list them.",
+                abstract: "The members of an organization with their roles, in the order they joined, invitations included (showing only the invitee's id and email); any member of the organization may list them.",
                 discussion: "The request is a bizing.identity.v1.ListMembersRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- page_size (uint32, --page-size): 1 to 200; 0: 50.\n- page_token (string, --page-token): From the previous page's next_page_token; empty: the first page.\n- include_inactive (bool, --include-inactive): Include deactivated members.\n\nPrints the bizing.identity.v1.ListMembersResponse as JSON.")
 
             @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
@@ -323,13 +323,13 @@ extension GeneratedCommands {
             commandName: "memberships",
             abstract: "Who works for an organization, in which role, at which locations.",
             discussion: "The methods of bizing.identity.v1.Memberships, one subcommand each.",
-            subcommands: [AddCommand.self, ChangeCommand.self, DeactivateCommand.self])
+            subcommands: [AddCommand.self, ChangeCommand.self, DeactivateCommand.self, AcceptCommand.self])
 
         /// `bizing identity memberships add`: bizing.identity.v1.Memberships/Add.
         struct AddCommand: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "add",
-                abstract: "Adds a user (by id or email) with a role; re-adding a former member reactivates them. Owners and admins add anyone up to their own role; a manager adds providers at the locations they manage.",
+                abstract: "Invites a user (by id or email) with a role; the membership is in force once they accept (Memberships/Accept). Re-adding a former member invites them again. Owners and admins add anyone up to their own role; a manager adds providers at the locations they manage.",
                 discussion: "The request is a bizing.identity.v1.AddMembershipRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- user_id (string, --user-id): The user, by id...\n- email (string, --email): ...or by email (exactly one of the two).\n- role (enum bizing.identity.v1.Role, --role)\n- location_ids (repeated string, --location-ids): Empty: every location (owners and admins always have every location).\n\nPrints the bizing.identity.v1.Membership as JSON.")
 
             @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
@@ -391,7 +391,7 @@ extension GeneratedCommands {
         struct DeactivateCommand: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "deactivate",
-                abstract: "Deactivates a membership; the last active owner cannot be deactivated.",
+                abstract: "Deactivates a membership (or withdraws an invitation); the last active owner cannot be deactivated.",
                 discussion: "The request is a bizing.identity.v1.DeactivateMembershipRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- user_id (string, --user-id)\n\nPrints the bizing.identity.v1.Membership as JSON.")
 
             @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
@@ -406,6 +406,25 @@ extension GeneratedCommands {
                 try await options.call(IdentityV1.Memberships.deactivate, flags: [
                     FlagSetting("organization_id", "--organization-id", fieldOrganizationId),
                     FlagSetting("user_id", "--user-id", fieldUserId),
+                ])
+            }
+        }
+
+        /// `bizing identity memberships accept`: bizing.identity.v1.Memberships/Accept.
+        struct AcceptCommand: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "accept",
+                abstract: "The caller accepts an invitation to an organization: until then the membership grants nothing and the organization sees only the invitee's id and email.",
+                discussion: "The request is a bizing.identity.v1.AcceptMembershipRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n\nPrints the bizing.identity.v1.Membership as JSON.")
+
+            @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
+            var fieldOrganizationId: String?
+
+            @OptionGroup var options: MethodOptions
+
+            func run() async throws {
+                try await options.call(IdentityV1.Memberships.accept, flags: [
+                    FlagSetting("organization_id", "--organization-id", fieldOrganizationId),
                 ])
             }
         }

@@ -117,6 +117,10 @@ import Testing
             _ = try await h.fixtures.addMembership(organizationID: world.a.id, userID: extra.record.id, role: .provider, scope: .locations([world.location1]))
             return IdentityV1.DeactivateMembershipRequest(organizationId: world.a.id.uuidString, userId: extra.record.id.uuidString)
         }, expected: expect(roles: .permissionDenied, other: .notFound, service: .ok, overrides: [.owner: .ok, .admin: .ok, .manager: .ok])),
+        // Accepting is the invitee's own act: A's members have accepted already (OK, unchanged).
+        Row(method: IdentityV1.Memberships.accept, request: { _, world in
+            IdentityV1.AcceptMembershipRequest(organizationId: world.a.id.uuidString)
+        }, expected: expect(roles: .ok, other: .notFound, service: .permissionDenied)),
         // Service tokens
         Row(method: IdentityV1.ServiceTokens.create, request: { _, world in
             IdentityV1.CreateServiceTokenRequest(organizationId: world.a.id.uuidString, name: "reporter", role: .staff)

@@ -618,8 +618,24 @@ func fields(_ status: RPCStatus) -> [String] { status.details.fieldViolations.ma
                 token: owner.token)
             #expect(added.userId == newcomerID)
             #expect(added.organizationId == a && added.organizationSlug == world.a.slug)
-            #expect(added.role == .staff && added.status == .active && added.locationIds.isEmpty)
+            #expect(added.role == .staff && added.status == .invited && added.locationIds.isEmpty)
+            // An invitation grants nothing, and the organization sees only the id and email it typed.
+            #expect(try await h.whoAmI(newcomer.token).memberships.map(\.status) == [.invited])
+            #expect(await h.status(
+                IdentityV1.Organizations.get, IdentityV1.GetOrganizationRequest(organizationId: a), token: newcomer.token) == .notFound)
+            let listed: IdentityV1.ListMembersResponse = try await h.call(
+                IdentityV1.Users.listMembers, IdentityV1.ListMembersRequest(organizationId: a, pageSize: 200), token: owner.token)
+            let invitee = try #require(listed.members.first { $0.user?.id == newcomerID })
+            #expect(invitee.user?.name == "" && invitee.user?.email == email && invitee.membership?.status == .invited)
+            #expect(await h.status(
+                IdentityV1.Users.get, IdentityV1.GetUserRequest(userId: newcomerID), token: owner.token) == .notFound)
+            let accepted: IdentityV1.Membership = try await h.call(
+                IdentityV1.Memberships.accept, IdentityV1.AcceptMembershipRequest(organizationId: a), token: newcomer.token)
+            #expect(accepted.status == .active && accepted.id == added.id)
             #expect(try await h.whoAmI(newcomer.token).memberships.map(\.role) == [.staff])
+            #expect(await h.status(
+                IdentityV1.Memberships.accept, IdentityV1.AcceptMembershipRequest(organizationId: world.b.id.wire), token: newcomer.token)
+                == .notFound, "no invitation there")
 
             let twice = try await h.failure(
                 IdentityV1.Memberships.add, IdentityV1.AddMembershipRequest(organizationId: a, userId: newcomerID, role: .provider),
@@ -654,7 +670,7 @@ func fields(_ status: RPCStatus) -> [String] { status.details.fieldViolations.ma
                 IdentityV1.AddMembershipRequest(organizationId: a, userId: newcomerID, role: .provider, locationIds: [world.location2.wire]),
                 token: owner.token)
             #expect(back.id == added.id)
-            #expect(back.status == .active && back.role == .provider && back.locationIds == [world.location2.wire])
+            #expect(back.status == .invited && back.role == .provider && back.locationIds == [world.location2.wire], "invited again")
 
             // Requests that cannot be right.
             #expect(await h.status(

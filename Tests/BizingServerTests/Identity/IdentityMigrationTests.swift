@@ -53,8 +53,23 @@ import Testing
         let alex = try await identity.insertUser(NewUser(email: EmailAddress("alex.old@example.com"), name: "Alex Old", phone: nil, passwordHash: hash))
         let kim = try await identity.insertUser(NewUser(email: nil, name: "Kim Old", phone: nil, passwordHash: nil))
         let former = try await identity.insertUser(NewUser(email: EmailAddress("former@example.com"), name: "Former", phone: nil, passwordHash: hash))
-        let organization = try await identity.createOrganization(
-            NewOrganization(slug: "old-spa", name: "Old Spa", timeZone: "Europe/London", currency: "GBP"), owner: pat.id)
+        // The organization and its owner's membership as 0001 stores them (today's provisioning writes 0003's columns).
+        let organization = (id: old.ids.next(), membershipID: old.ids.next())
+        try await old.write { db in
+            let now = clock.nowMicroseconds
+            try db.execute(
+                sql: """
+                    INSERT INTO organizations (id, slug, name, type, time_zone, currency, created_at, updated_at)
+                    VALUES (?, 'old-spa', 'Old Spa', 'small_business', 'Europe/London', 'GBP', ?, ?)
+                    """,
+                arguments: [organization.id.lowercasedString, now, now])
+            try db.execute(
+                sql: """
+                    INSERT INTO org_memberships (id, organization_id, user_id, role, status, created_at, updated_at)
+                    VALUES (?, ?, ?, 'owner', 'active', ?, ?)
+                    """,
+                arguments: [organization.membershipID.lowercasedString, organization.id.lowercasedString, pat.id.lowercasedString, now, now])
+        }
         let oldSession = try await identity.openSession(userID: pat.id)
         let (_, oldServiceToken) = try await identity.issueServiceToken(organizationID: organization.id, name: "legacy", role: .admin)
 

@@ -88,6 +88,7 @@ import Testing
             (IdentityV1.Memberships.add, IdentityV1.AddMembershipRequest(organizationId: organization, userId: newcomer.uuidString, role: .admin)),
             (IdentityV1.ServiceTokens.create, IdentityV1.CreateServiceTokenRequest(organizationId: organization, name: "backdoor", role: .admin)),
             (IdentityV1.ServiceTokens.list, IdentityV1.ListServiceTokensRequest(organizationId: organization)),
+            (IdentityV1.Memberships.accept, IdentityV1.AcceptMembershipRequest(organizationId: organization)),
         ]
         for member in other.members {
             let user = member.record.id.uuidString

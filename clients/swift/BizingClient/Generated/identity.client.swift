@@ -33,7 +33,8 @@ extension IdentityV1.Users {
         }
 
         /// The members of an organization with their roles, in the order they
-        /// joined; any member of the organization may list them.
+        /// joined, invitations included (showing only the invitee's id and email);
+        /// any member of the organization may list them.
         public func listMembers(_ request: IdentityV1.ListMembersRequest, metadata: [MetadataEntry] = [], timeout: Duration? = nil) async throws -> IdentityV1.ListMembersResponse {
             try await connection.unary(IdentityV1.Users.listMembers.fullName, request, as: IdentityV1.ListMembersResponse.self, metadata: metadata, timeout: timeout)
         }
@@ -109,8 +110,9 @@ extension IdentityV1.Memberships {
             self.connection = connection
         }
 
-        /// Adds a user (by id or email) with a role; re-adding a former member
-        /// reactivates them. Owners and admins add anyone up to their own role; a
+        /// Invites a user (by id or email) with a role; the membership is in force
+        /// once they accept (Memberships/Accept). Re-adding a former member invites
+        /// them again. Owners and admins add anyone up to their own role; a
         /// manager adds providers at the locations they manage.
         public func add(_ request: IdentityV1.AddMembershipRequest, metadata: [MetadataEntry] = [], timeout: Duration? = nil) async throws -> IdentityV1.Membership {
             try await connection.unary(IdentityV1.Memberships.add.fullName, request, as: IdentityV1.Membership.self, metadata: metadata, timeout: timeout)
@@ -121,9 +123,17 @@ extension IdentityV1.Memberships {
             try await connection.unary(IdentityV1.Memberships.change.fullName, request, as: IdentityV1.Membership.self, metadata: metadata, timeout: timeout)
         }
 
-        /// Deactivates a membership; the last active owner cannot be deactivated.
+        /// Deactivates a membership (or withdraws an invitation); the last active
+        /// owner cannot be deactivated.
         public func deactivate(_ request: IdentityV1.DeactivateMembershipRequest, metadata: [MetadataEntry] = [], timeout: Duration? = nil) async throws -> IdentityV1.Membership {
             try await connection.unary(IdentityV1.Memberships.deactivate.fullName, request, as: IdentityV1.Membership.self, metadata: metadata, timeout: timeout)
+        }
+
+        /// The caller accepts an invitation to an organization: until then the
+        /// membership grants nothing and the organization sees only the invitee's
+        /// id and email.
+        public func accept(_ request: IdentityV1.AcceptMembershipRequest, metadata: [MetadataEntry] = [], timeout: Duration? = nil) async throws -> IdentityV1.Membership {
+            try await connection.unary(IdentityV1.Memberships.accept.fullName, request, as: IdentityV1.Membership.self, metadata: metadata, timeout: timeout)
         }
     }
 }
