@@ -61,43 +61,25 @@ public struct HouseholdsServer: IdentityV1.HouseholdsService {
             let caller = try Self.user(context)
             let today = store.clock.now
             var found: [InvalidField] = []
-            var householdID: UUID?, userID: UUID?, role: HouseholdRole?, permissions: HouseholdPermissions?
-            var managedBy: [UUID] = [], relationship: HouseholdRelationship?, birthDate: String?
+            var householdID: UUID?, target: UserReference?, role: HouseholdRole?, managedBy: [UUID] = []
             do throws(ValidationFailure) { householdID = try RequestFields.id(request.householdId, field: "household_id") } catch { found += error.violations }
-            var email: EmailAddress?
-            switch (request.userId.isEmpty, request.email.isEmpty) {
-            case (false, true):
-                do throws(ValidationFailure) { userID = try RequestFields.id(request.userId, field: "user_id") } catch { found += error.violations }
-            case (true, false):
-                do throws(ValidationFailure) { email = try EmailAddress(request.email) } catch { found += error.violations }
-            default:
-                found.append(InvalidField(field: "user_id", rule: .required, description: "name the user by user_id or by email, not both"))
-            }
+            do throws(ValidationFailure) { target = try RequestFields.user(id: request.userId, email: request.email) } catch { found += error.violations }
             do throws(ValidationFailure) { role = try HouseholdRole.from(request.role) } catch { found += error.violations }
             if role == nil && request.role == .unspecified {
                 found.append(InvalidField(field: "role", rule: .required, description: "is required: adult, minor or dependent"))
             } else if role == .primary {
                 found.append(InvalidField(field: "role", rule: .notAllowed, description: "a household has one primary, its creator"))
             }
-            if let wire = request.permissions {
-                do throws(ValidationFailure) { permissions = try HouseholdPermissions.from(wire) } catch { found += error.violations }
-            }
             do throws(ValidationFailure) { managedBy = try RequestFields.ids(request.managedBy, field: "managed_by") } catch { found += error.violations }
-            do throws(ValidationFailure) { relationship = try HouseholdRelationship.from(request.relationship) } catch { found += error.violations }
-            if !request.dateOfBirth.isEmpty {
-                do throws(ValidationFailure) { birthDate = try RequestFields.birthDate(request.dateOfBirth, field: "date_of_birth", today: today) } catch { found += error.violations }
-            }
+            let details = Self.details(
+                permissions: request.permissions, relationship: request.relationship, dateOfBirth: request.dateOfBirth, today: today, into: &found)
             try found.throwIfAny()
-            guard let householdID, let role, userID != nil || email != nil else { throw IdentityStatus.unvalidated }
-            let (targetID, targetEmail) = (userID, email)
+            guard let householdID, let role, let target else { throw IdentityStatus.unvalidated }
             let (rowID, now) = (store.ids.next(), store.clock.nowMicroseconds)
-            let (grants, managers, related, born) = (permissions, managedBy, relationship, birthDate)
+            let (grants, managers, related, born) = (details.permissions, managedBy, details.relationship, details.dateOfBirth)
             return try await store.write { db in
                 let household = try Self.managed(db, householdID, by: caller)
-                let found = try targetID.flatMap { try IdentityTables.user(db, id: $0) } ?? targetEmail.flatMap { try IdentityTables.user(db, email: $0) }
-                guard let user = found else {
-                    throw targetID.map { IdentityStatus.notFound("user", $0.lowercasedString) } ?? IdentityStatus.notFound("user with the email", request.email)
-                }
+                let user = try target.user(db)
                 let userID = user.id
                 if household.member(userID) != nil {
                     throw IdentityStatus.alreadyExists(field: "user_id", "is already in the household (or invited)")
@@ -120,28 +102,23 @@ public struct HouseholdsServer: IdentityV1.HouseholdsService {
             let caller = try Self.user(context)
             let today = store.clock.now
             var found: [InvalidField] = []
-            var householdID: UUID?, userID: UUID?, role: HouseholdRole?, permissions: HouseholdPermissions?
-            var managedBy: [UUID]?, relationship: HouseholdRelationship?, birthDate: String?
+            var householdID: UUID?, userID: UUID?, role: HouseholdRole?, managedBy: [UUID]?
             do throws(ValidationFailure) { householdID = try RequestFields.id(request.householdId, field: "household_id") } catch { found += error.violations }
             do throws(ValidationFailure) { userID = try RequestFields.id(request.userId, field: "user_id") } catch { found += error.violations }
             do throws(ValidationFailure) { role = try HouseholdRole.from(request.role) } catch { found += error.violations }
             if role == .primary {
                 found.append(InvalidField(field: "role", rule: .notAllowed, description: "a household has one primary, its creator"))
             }
-            if let wire = request.permissions {
-                do throws(ValidationFailure) { permissions = try HouseholdPermissions.from(wire) } catch { found += error.violations }
-            }
             if let wire = request.managedBy {
                 do throws(ValidationFailure) { managedBy = try RequestFields.ids(wire.userIds, field: "managed_by.user_ids") } catch { found += error.violations }
             }
-            do throws(ValidationFailure) { relationship = try HouseholdRelationship.from(request.relationship) } catch { found += error.violations }
-            if let text = request.dateOfBirth, !text.isEmpty {
-                do throws(ValidationFailure) { birthDate = try RequestFields.birthDate(text, field: "date_of_birth", today: today) } catch { found += error.violations }
-            }
+            let details = Self.details(
+                permissions: request.permissions, relationship: request.relationship, dateOfBirth: request.dateOfBirth, today: today, into: &found)
             try found.throwIfAny()
             guard let householdID, let userID else { throw IdentityStatus.unvalidated }
             let (rowID, now) = (store.ids.next(), store.clock.nowMicroseconds)
-            let (newRole, grants, managers, related, born, clearBirthDate) = (role, permissions, managedBy, relationship, birthDate, request.dateOfBirth == "")
+            let (newRole, grants, managers, related, born, clearBirthDate) = (
+                role, details.permissions, managedBy, details.relationship, details.dateOfBirth, request.dateOfBirth == "")
             return try await store.write { db in
                 let household = try Self.managed(db, householdID, by: caller)
                 guard var member = household.member(userID) else { throw IdentityStatus.notFound("household member", userID.lowercasedString) }
@@ -202,6 +179,25 @@ public struct HouseholdsServer: IdentityV1.HouseholdsService {
     }
 
     // MARK: - Rules
+
+    /// The member details AddMember and UpdateMember both carry, validated
+    /// (problems appended to `found`); an empty or absent one is nil.
+    static func details(
+        permissions: IdentityV1.HouseholdPermissions?, relationship: IdentityV1.Relationship, dateOfBirth: String?, today: Date,
+        into found: inout [InvalidField]
+    ) -> (permissions: HouseholdPermissions?, relationship: HouseholdRelationship?, dateOfBirth: String?) {
+        var result: (permissions: HouseholdPermissions?, relationship: HouseholdRelationship?, dateOfBirth: String?) = (nil, nil, nil)
+        if let permissions {
+            do throws(ValidationFailure) { result.permissions = try HouseholdPermissions.from(permissions) } catch { found += error.violations }
+        }
+        do throws(ValidationFailure) { result.relationship = try HouseholdRelationship.from(relationship) } catch { found += error.violations }
+        if let dateOfBirth, !dateOfBirth.isEmpty {
+            do throws(ValidationFailure) {
+                result.dateOfBirth = try RequestFields.birthDate(dateOfBirth, field: "date_of_birth", today: today)
+            } catch { found += error.violations }
+        }
+        return result
+    }
 
     static func user(_ context: ServerCallContext) throws -> UUID {
         guard let userID = try context.caller.userID else { throw IdentityStatus.needsUser }

@@ -1,5 +1,7 @@
 public import BizingWire
+import BizingStore
 import Foundation
+import GRDB
 
 extension ValidationFailure {
     /// INVALID_ARGUMENT with one field violation per broken rule.
@@ -50,6 +52,32 @@ enum IdentityStatus {
     }
 }
 
+/// A user as a request names them.
+enum UserReference: Sendable {
+    case id(UUID)
+    case email(EmailAddress)
+
+    /// The field the reference came in, for an error about it.
+    var field: String {
+        switch self {
+        case .id: "user_id"
+        case .email: "email"
+        }
+    }
+
+    /// The live user it names; NOT_FOUND otherwise.
+    func user(_ db: Database) throws -> UserRecord {
+        switch self {
+        case .id(let id):
+            guard let user = try IdentityTables.user(db, id: id) else { throw IdentityStatus.notFound("user", id.lowercasedString) }
+            return user
+        case .email(let email):
+            guard let user = try IdentityTables.user(db, email: email) else { throw IdentityStatus.notFound("user with the email", email.display) }
+            return user
+        }
+    }
+}
+
 /// Parsing ids and other request fields into domain values, with the field's name in the error.
 enum RequestFields {
     /// A UUID in any case; INVALID_ARGUMENT naming `field` otherwise.
@@ -61,6 +89,16 @@ enum RequestFields {
             throw ValidationFailure([InvalidField(field: field, rule: .malformed, description: "must be a UUID")])
         }
         return id
+    }
+
+    /// The user a request names by `user_id` or by `email`, exactly one of them.
+    static func user(id: String, email: String) throws(ValidationFailure) -> UserReference {
+        switch (id.isEmpty, email.isEmpty) {
+        case (false, true): return .id(try self.id(id, field: "user_id"))
+        case (true, false): return .email(try EmailAddress(email))
+        default:
+            throw ValidationFailure([InvalidField(field: "user_id", rule: .required, description: "name the user by user_id or by email, not both")])
+        }
     }
 
     /// Two ids a request names (an organization and a user, say); every bad one reported.

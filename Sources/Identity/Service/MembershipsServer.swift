@@ -20,34 +20,23 @@ public struct MembershipsServer: IdentityV1.MembershipsService {
         try await environment.answering {
             let caller = try context.caller
             var found: [InvalidField] = []
-            var organizationID: UUID?, userID: UUID?, email: EmailAddress?, role: Role?, scope = MembershipScope.allLocations
+            var organizationID: UUID?, target: UserReference?, role: Role?, scope = MembershipScope.allLocations
             do throws(ValidationFailure) { organizationID = try RequestFields.id(request.organizationId, field: "organization_id") } catch { found += error.violations }
-            switch (request.userId.isEmpty, request.email.isEmpty) {
-            case (false, true):
-                do throws(ValidationFailure) { userID = try RequestFields.id(request.userId, field: "user_id") } catch { found += error.violations }
-            case (true, false):
-                do throws(ValidationFailure) { email = try EmailAddress(request.email) } catch { found += error.violations }
-            default:
-                found.append(InvalidField(field: "user_id", rule: .required, description: "name the user by user_id or by email, not both"))
-            }
+            do throws(ValidationFailure) { target = try RequestFields.user(id: request.userId, email: request.email) } catch { found += error.violations }
             do throws(ValidationFailure) { role = try Role.from(request.role) } catch { found += error.violations }
             do throws(ValidationFailure) { scope = try Self.scope(request.locationIds) } catch { found += error.violations }
             if let role { found += Membership(role: role, scope: scope).violations }
             try found.throwIfAny()
-            guard let organizationID, let role else { throw IdentityStatus.unvalidated }
-            let (targetID, targetEmail, newScope) = (userID, email, scope)
+            guard let organizationID, let role, let target else { throw IdentityStatus.unvalidated }
+            let newScope = scope
             let id = store.ids.next(), now = store.clock.nowMicroseconds
             return try await store.write { db in
                 let access = try OrganizationAccess.resolve(db, caller, organizationID: organizationID)
                 try Self.requireAuthority(access, over: role, newScope)
-                let user = try targetID.flatMap { try IdentityTables.user(db, id: $0) } ?? targetEmail.flatMap { try IdentityTables.user(db, email: $0) }
-                guard let user else {
-                    throw targetID.map { IdentityStatus.notFound("user", $0.lowercasedString) } ?? IdentityStatus.notFound("user with the email", request.email)
-                }
+                let user = try target.user(db)
                 if var existing = try IdentityTables.membership(db, organizationID: organizationID, userID: user.id) {
                     guard !existing.isActive else {
-                        throw IdentityStatus.alreadyExists(
-                            field: targetEmail == nil ? "user_id" : "email", "is already a member; change the membership instead")
+                        throw IdentityStatus.alreadyExists(field: target.field, "is already a member; change the membership instead")
                     }
                     // A former member is invited again: consent is not carried over.
                     existing.role = role
