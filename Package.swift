@@ -113,7 +113,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IdentityTests",
-            dependencies: ["Identity", "BizingStore", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["Identity", "BizingStore", "BizingWire", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
         // The composition root: wires the contexts to the RPC runtime.

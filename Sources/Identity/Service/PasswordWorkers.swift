@@ -37,6 +37,9 @@ public final class PasswordWorkers: Sendable {
         }
     }
 
+    /// Callers queued for a slot now.
+    var waitingCount: Int { state.withLock { $0.waiting.count } }
+
     private enum Admission { case run, wait, refuse }
 
     private func acquire() async throws {
