@@ -93,6 +93,14 @@ let package = Package(
             dependencies: ["BizingStore", "BizingTools", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
+        // What every context's service layer shares: field violations and
+        // INVALID_ARGUMENT, request id parsing, page tokens, common statuses,
+        // time zone and currency rules.
+        .target(
+            name: "ContextKit",
+            dependencies: ["BizingWire"],
+            swiftSettings: strictSettings
+        ),
         // The Identity context: users, credentials, sessions, service tokens, roles,
         // households. Domain/ is pure (no I/O): password hashing, secret tokens,
         // the role permission table, household rules, input validation. Store/
@@ -101,6 +109,7 @@ let package = Package(
         .target(
             name: "Identity",
             dependencies: [
+                "ContextKit",
                 "BizingStore",
                 "BizingAPI",
                 "BizingRPC",
@@ -111,16 +120,40 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The Catalog context: locations, bookables (providers, assets,
+        // venues, company providers) and their calendars, service templates,
+        // products, packages, programs. Domain/ is pure validation and rules;
+        // Store/ owns the catalog tables; Service/ implements
+        // bizing.catalog.v1. It asks Identity (one way) who the caller is and
+        // what they may do, through Identity's `IdentityDirectory`.
+        .target(
+            name: "Catalog",
+            dependencies: [
+                "ContextKit",
+                "Identity",
+                "BizingStore",
+                "BizingAPI",
+                "BizingRPC",
+                "BizingWire",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CatalogTests",
+            dependencies: ["Catalog", "ContextKit", "BizingAPI", "Identity"],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "IdentityTests",
-            dependencies: ["Identity", "BizingStore", "BizingWire", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["Identity", "ContextKit", "BizingStore", "BizingWire", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
         // The composition root: wires the contexts to the RPC runtime.
         .target(
             name: "BizingServer",
             dependencies: [
-                "Identity",
+                "Identity", "Catalog", "ContextKit",
                 "BizingAPI", "BizingRPC", "BizingWire", "BizingStore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -132,7 +165,7 @@ let package = Package(
         .executableTarget(
             name: "bizingd",
             dependencies: [
-                "Identity", "BizingTools",
+                "Identity", "ContextKit", "BizingTools",
                 "BizingServer", "BizingStore", "BizingRPC",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -144,7 +177,7 @@ let package = Package(
         .testTarget(
             name: "BizingServerTests",
             dependencies: [
-                "BizingServer", "BizingClient", "BizingAPI", "BizingRPC", "BizingWire", "BizingStore", "Identity", "BizingTools",
+                "BizingServer", "BizingClient", "BizingAPI", "BizingRPC", "BizingWire", "BizingStore", "Identity", "Catalog", "ContextKit", "BizingTools",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -2,6 +2,7 @@ public import BizingRPC
 import BizingAPI
 import BizingStore
 import Foundation
+import Catalog
 import Identity
 public import Logging
 import NIOCore
@@ -57,7 +58,8 @@ public final class BizingServer: Sendable {
                 return false
             }
         }
-        return MethodRegistry(system.methods + identity.methods)
+        let catalog = CatalogServices(CatalogEnvironment(store: store))
+        return MethodRegistry(system.methods + identity.methods + catalog.methods)
     }
 
     /// Creates the socket's folder if missing (0700; 0750 owned by the socket

@@ -1,3 +1,4 @@
+import ContextKit
 import ArgumentParser
 import BizingServer
 import BizingStore

@@ -1,3 +1,4 @@
+import ContextKit
 import Testing
 @testable import Identity
 

@@ -1,3 +1,4 @@
+import ContextKit
 public import BizingStore
 import BizingWire
 

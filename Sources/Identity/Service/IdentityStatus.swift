@@ -1,14 +1,9 @@
-public import BizingWire
+import ContextKit
+import BizingWire
 import BizingStore
+import ContextKit
 import Foundation
 import GRDB
-
-extension ValidationFailure {
-    /// INVALID_ARGUMENT with one field violation per broken rule.
-    public var status: RPCStatus {
-        RPCStatus.invalidArgument(violations.map { FieldViolation(field: $0.field, description: $0.description) })
-    }
-}
 
 /// The statuses the Identity services answer with, worded once.
 enum IdentityStatus {
@@ -20,27 +15,17 @@ enum IdentityStatus {
     static let signInFailed = RPCStatus(.unauthenticated, "the email or the password is wrong")
 
     /// What a missing object and one the caller may not see both answer.
-    static func notFound(_ kind: String, _ id: String) -> RPCStatus {
-        RPCStatus(.notFound, "no \(kind) \(id)")
-    }
+    static func notFound(_ kind: String, _ id: String) -> RPCStatus { ContextStatus.notFound(kind, id) }
 
-    static func permissionDenied(_ why: String) -> RPCStatus {
-        RPCStatus(.permissionDenied, why)
-    }
+    static func permissionDenied(_ why: String) -> RPCStatus { ContextStatus.permissionDenied(why) }
 
-    /// After every field is validated, a value that must be there is not:
-    /// a bug here, not bad input; a bare INTERNAL like any other.
-    static let unvalidated = RPCStatus(.internal, "internal error")
+    static let unvalidated = ContextStatus.unvalidated
 
     static let needsUser = permissionDenied("a service token acts for its organization; this needs a signed-in user")
 
-    static func failedPrecondition(_ why: String) -> RPCStatus {
-        RPCStatus(.failedPrecondition, why)
-    }
+    static func failedPrecondition(_ why: String) -> RPCStatus { ContextStatus.failedPrecondition(why) }
 
-    static func alreadyExists(field: String, _ why: String) -> RPCStatus {
-        RPCStatus(.alreadyExists, "\(field): \(why)", details: StatusDetails(fieldViolations: [FieldViolation(field: field, description: why)]))
-    }
+    static func alreadyExists(field: String, _ why: String) -> RPCStatus { ContextStatus.alreadyExists(field: field, why) }
 
     /// A store refusal as the caller sees it.
     static func from(_ error: IdentityStoreError) -> RPCStatus {
@@ -78,19 +63,8 @@ enum UserReference: Sendable {
     }
 }
 
-/// Parsing ids and other request fields into domain values, with the field's name in the error.
-enum RequestFields {
-    /// A UUID in any case; INVALID_ARGUMENT naming `field` otherwise.
-    static func id(_ text: String, field: String) throws(ValidationFailure) -> UUID {
-        if text.isEmpty {
-            throw ValidationFailure([InvalidField(field: field, rule: .required, description: "is required")])
-        }
-        guard let id = UUID(uuidString: text) else {
-            throw ValidationFailure([InvalidField(field: field, rule: .malformed, description: "must be a UUID")])
-        }
-        return id
-    }
-
+/// The Identity parts of request parsing.
+extension RequestFields {
     /// The user a request names by `user_id` or by `email`, exactly one of them.
     static func user(id: String, email: String) throws(ValidationFailure) -> UserReference {
         switch (id.isEmpty, email.isEmpty) {
@@ -99,32 +73,6 @@ enum RequestFields {
         default:
             throw ValidationFailure([InvalidField(field: "user_id", rule: .required, description: "name the user by user_id or by email, not both")])
         }
-    }
-
-    /// Two ids a request names (an organization and a user, say); every bad one reported.
-    static func ids(_ first: (text: String, field: String), _ second: (text: String, field: String)) throws(ValidationFailure) -> (UUID, UUID) {
-        var found: [InvalidField] = []
-        var ids: [UUID] = []
-        for (text, field) in [first, second] {
-            do throws(ValidationFailure) { ids.append(try id(text, field: field)) } catch { found += error.violations }
-        }
-        try found.throwIfAny()
-        return (ids[0], ids[1])
-    }
-
-    /// Each of `texts` parsed as an id, the field path indexed.
-    static func ids(_ texts: [String], field: String) throws(ValidationFailure) -> [UUID] {
-        var ids: [UUID] = []
-        var found: [InvalidField] = []
-        for (index, text) in texts.enumerated() {
-            do throws(ValidationFailure) {
-                ids.append(try id(text, field: "\(field)[\(index)]"))
-            } catch {
-                found += error.violations
-            }
-        }
-        try found.throwIfAny()
-        return ids
     }
 
     /// A YYYY-MM-DD date that exists, not after `today` (for a birth date).

@@ -1,4 +1,5 @@
-import BizingAPI
+public import ContextKit
+public import BizingAPI
 import BizingStore
 import Foundation
 
@@ -103,7 +104,7 @@ extension OrganizationType {
 }
 
 extension OrganizationFeatures {
-    var wire: IdentityV1.Features {
+    public var wire: IdentityV1.Features {
         IdentityV1.Features(
             waitlistEnabled: waitlistEnabled, recurringBookings: recurringBookings, multiDayBookings: multiDayBookings,
             paymentProcessing: paymentProcessing, productsEnabled: productsEnabled)
@@ -117,7 +118,7 @@ extension OrganizationFeatures {
 }
 
 extension CancellationPolicy {
-    var wire: IdentityV1.CancellationPolicy {
+    public var wire: IdentityV1.CancellationPolicy {
         IdentityV1.CancellationPolicy(
             allowClientCancellation: allowClientCancellation,
             refundTiers: refundTiers.map {
@@ -127,7 +128,7 @@ extension CancellationPolicy {
     }
 
     /// The policy a request carries, validated.
-    static func validated(_ wire: IdentityV1.CancellationPolicy, field: String = "cancellation_policy") throws(ValidationFailure) -> CancellationPolicy {
+    public static func validated(_ wire: IdentityV1.CancellationPolicy, field: String = "cancellation_policy") throws(ValidationFailure) -> CancellationPolicy {
         let noShow = wire.noShow ?? IdentityV1.NoShowPolicy()
         let policy = CancellationPolicy(
             allowClientCancellation: wire.allowClientCancellation,

@@ -1,20 +1,20 @@
 import BizingStore
 import BizingWire
-import Foundation
-import GRDB
+public import Foundation
+public import GRDB
 
 /// What the caller may do in one organization, decided inside the call's
 /// transaction (so a role changed concurrently cannot be used after the
 /// change commits).
-struct OrganizationAccess {
-    let organization: OrganizationRecord
-    let membership: Membership
-    let principal: Principal
+public struct OrganizationAccess: Sendable {
+    public let organization: OrganizationRecord
+    public let membership: Membership
+    public let principal: Principal
 
     /// NOT_FOUND unless the organization is live and the caller belongs to
     /// it: an active, accepted membership, or a service token issued by it. An
     /// organization the caller is not in answers exactly as a missing one.
-    static func resolve(_ db: Database, _ principal: Principal, organizationID: UUID) throws -> OrganizationAccess {
+    public static func resolve(_ db: Database, _ principal: Principal, organizationID: UUID) throws -> OrganizationAccess {
         let notFound = IdentityStatus.notFound("organization", organizationID.lowercasedString)
         guard let organization = try IdentityTables.organization(db, id: organizationID) else { throw notFound }
         switch principal.credential {
@@ -29,7 +29,7 @@ struct OrganizationAccess {
         }
     }
 
-    var role: Role { membership.role }
+    public var role: Role { membership.role }
 
     /// PERMISSION_DENIED unless the caller's role and scope allow `permission`.
     func require(_ permission: Permission, atLocation location: UUID? = nil, toDo action: String) throws {

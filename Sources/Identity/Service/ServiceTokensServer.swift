@@ -1,3 +1,4 @@
+import ContextKit
 public import BizingAPI
 public import BizingRPC
 import BizingStore

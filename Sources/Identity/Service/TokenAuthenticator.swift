@@ -63,7 +63,7 @@ public struct TokenAuthenticator: Sendable {
 
 extension ServerCallContext {
     /// The caller; every Identity method but SignIn runs behind the interceptor, so it is there.
-    var caller: Principal {
+    public var caller: Principal {
         get throws {
             guard let principal = principal(as: Principal.self) else { throw IdentityStatus.unauthenticated }
             return principal

@@ -1,3 +1,4 @@
+import ContextKit
 public import BizingAPI
 public import BizingRPC
 import BizingStore
@@ -187,27 +188,5 @@ public struct UsersServer: IdentityV1.UsersService {
             UserPreferences.Notifications(email: $0.email, sms: $0.sms, push: $0.push)
         } ?? UserPreferences.Notifications()
         return try UserPreferences.validated(timeZone: wire.timeZone, locale: wire.locale, notifications: notifications)
-    }
-}
-
-/// The opaque cursor of a list: the last row's id, base64url. Ids are
-/// time-ordered and the list is ordered by id, so rows inserted while a
-/// client pages land after its cursor or before it, never twice.
-enum PageToken {
-    static func encode(_ id: UUID) -> String {
-        Data(("v1:" + id.lowercasedString).utf8).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-    }
-
-    static func decode(_ token: String, field: String) throws(ValidationFailure) -> UUID? {
-        if token.isEmpty { return nil }
-        var base64 = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        guard token.utf8.count <= 64, let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8),
-              text.hasPrefix("v1:"), let id = UUID(uuidString: String(text.dropFirst(3)))
-        else {
-            throw ValidationFailure([InvalidField(field: field, rule: .malformed, description: "is not a token this list returned")])
-        }
-        return id
     }
 }

@@ -1,3 +1,4 @@
+public import ContextKit
 public import Foundation
 
 /// An organization as the `organizations` table holds it.

@@ -1,3 +1,4 @@
+public import ContextKit
 import BizingStore
 public import Foundation
 

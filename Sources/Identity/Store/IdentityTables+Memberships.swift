@@ -1,3 +1,4 @@
+import ContextKit
 import BizingStore
 import Foundation
 import GRDB

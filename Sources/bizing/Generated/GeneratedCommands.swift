@@ -7,9 +7,18 @@ import ArgumentParser
 enum GeneratedCommands {
     static var groups: [any ParsableCommand.Type] {
         [
+            CatalogV1Commands.self,
             IdentityV1Commands.self,
             SystemV1SystemCommands.self,
         ]
+    }
+
+    /// `bizing catalog`: the services of bizing.catalog.v1.
+    struct CatalogV1Commands: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "catalog",
+            abstract: "The services of bizing.catalog.v1.",
+            subcommands: [CatalogV1BookablesCommands.self, CatalogV1LocationsCommands.self, CatalogV1PackagesCommands.self, CatalogV1ProductsCommands.self, CatalogV1ProgramsCommands.self, CatalogV1ServiceTemplatesCommands.self])
     }
 
     /// `bizing identity`: the services of bizing.identity.v1.

@@ -1,3 +1,4 @@
+import ContextKit
 import BizingAPI
 import BizingClient
 import BizingRPC

@@ -1,3 +1,4 @@
+public import ContextKit
 public import Foundation
 
 /// A member's standing in one organization: a role and the locations it

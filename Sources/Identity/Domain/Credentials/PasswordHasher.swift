@@ -1,3 +1,4 @@
+import ContextKit
 import Crypto
 import CryptoExtras
 

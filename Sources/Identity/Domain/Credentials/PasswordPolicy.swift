@@ -1,3 +1,4 @@
+public import ContextKit
 /// What a new password must be (NIST SP 800-63B: length, not composition
 /// rules). Checked when a password is set, never at sign-in: a stored
 /// password keeps working if the policy changes.

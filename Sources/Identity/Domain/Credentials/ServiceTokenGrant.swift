@@ -1,3 +1,4 @@
+public import ContextKit
 public import Foundation
 
 /// What a service token lets an internal service do: act in one

@@ -1,3 +1,4 @@
+public import ContextKit
 public import Foundation
 
 /// A family, company or group whose members act for one another (the seed's

@@ -1,3 +1,4 @@
+public import ContextKit
 /// An organization's default cancellation policy (the seed's
 /// `cancellation` block without provider compensation, which belongs to a
 /// service template): what a client gets back when cancelling, and what a

@@ -1,3 +1,4 @@
+public import ContextKit
 /// An organization's name in URLs: 1 to 63 of `a-z 0-9 -`, not starting or
 /// ending with `-` (a DNS label, so it can become a subdomain). Unique
 /// forever: a deleted organization keeps its slug.

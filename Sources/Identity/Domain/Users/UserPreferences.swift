@@ -1,3 +1,4 @@
+public import ContextKit
 import Foundation
 
 /// A user's preferences (the seed's `User.preferences`), stored as a JSON

@@ -1,3 +1,4 @@
+public import ContextKit
 import Foundation
 
 /// An email address as a user typed it (`display`) and the form that decides

@@ -1,3 +1,4 @@
+public import ContextKit
 import Foundation
 
 /// A locale as a BCP 47 language tag limited to language, script and region

@@ -6,7 +6,7 @@ public struct InvalidField: Hashable, Sendable, CustomStringConvertible {
     /// Which rule was broken: an opaque, stable code for programs.
     public struct Rule: Hashable, Sendable, CustomStringConvertible {
         public let name: String
-        init(_ name: String) { self.name = name }
+        public init(_ name: String) { self.name = name }
         public var description: String { name }
 
         public static let required = Rule("required")
@@ -45,7 +45,7 @@ public struct ValidationFailure: Error, Hashable, Sendable, CustomStringConverti
 
 extension [InvalidField] {
     /// Throws the violations gathered so far, if any.
-    func throwIfAny() throws(ValidationFailure) {
+    public func throwIfAny() throws(ValidationFailure) {
         if !isEmpty { throw ValidationFailure(self) }
     }
 }

@@ -1,0 +1,60 @@
+import BizingAPI
+import BizingStore
+import ContextKit
+import Foundation
+import GRDB
+import Identity
+
+enum LocationCatalogKind: CatalogKind {
+    typealias Resource = CatalogV1.Location
+
+    static func normalize(_ location: inout Resource, context: RuleContext, ids: IDGenerator) {
+        if location.type == .unspecified { location.type = .physical }
+        if location.status == .unspecified { location.status = .active }
+    }
+
+    static func authorityLocation(_ location: Resource) -> UUID? { UUID(uuidString: location.id) }
+    static func pricingLocation(_ location: Resource) -> UUID? { nil }
+
+    static func violations(_ location: Resource, context: RuleContext) -> [InvalidField] {
+        LocationRules.violations(location)
+    }
+
+    static func apply(_ path: String, from patch: Resource, to location: inout Resource) -> Bool {
+        switch path {
+        case "slug": location.slug = patch.slug
+        case "name": location.name = patch.name
+        case "type": location.type = patch.type
+        case "address": location.address = patch.address
+        case "time_zone": location.timeZone = patch.timeZone
+        case "operating_hours": location.operatingHours = patch.operatingHours
+        case "config_override": location.configOverride = patch.configOverride
+        case "service_area": location.serviceArea = patch.serviceArea
+        case "status": location.status = patch.status
+        default: return false
+        }
+        return true
+    }
+
+    /// The calendars of the location's bookables follow its zone.
+    static func saved(_ db: Database, _ location: Resource, previous: Resource?, now: Date, ids: IDGenerator) throws {
+        guard let previous, previous.timeZone != location.timeZone, let id = UUID(uuidString: location.id) else { return }
+        for bookable in try CatalogTables.bookableIDs(db, locationID: id) {
+            try CatalogTables.updateCalendarZone(db, bookableID: bookable, timeZone: location.timeZone, now: now)
+        }
+    }
+
+    /// A location still holding live bookables, templates or products stays.
+    static func checkDeletable(_ db: Database, _ location: Resource) throws {
+        guard let id = UUID(uuidString: location.id) else { return }
+        var holding: [String] = []
+        for (table, noun) in [("bookables", "bookables"), ("service_templates", "service templates"), ("products", "products")] {
+            let count = try CatalogTables.liveCount(db, table: table, locationID: id)
+            if count > 0 { holding.append("\(count) \(noun)") }
+        }
+        if !holding.isEmpty {
+            throw ContextStatus.failedPrecondition(
+                "the location still has \(holding.joined(separator: ", ")): delete them or move them to another location first")
+        }
+    }
+}

@@ -1,0 +1,22 @@
+import BizingStore
+public import Foundation
+public import GRDB
+
+/// What other contexts may ask Identity, inside their own transactions (one
+/// database, so a check and the write it guards commit together). The one
+/// way in: other contexts never read Identity's tables.
+public enum IdentityDirectory {
+    /// Whether `userID` has an active membership in the organization, accepted
+    /// or still an invitation.
+    public static func isMemberOrInvitee(_ db: Database, organizationID: UUID, userID: UUID) throws -> Bool {
+        guard let record = try IdentityTables.membership(db, organizationID: organizationID, userID: userID) else { return false }
+        return record.isActive
+    }
+
+    /// The users who have joined a live company household; nil when there is
+    /// no such household or it is a family.
+    public static func companyMembers(_ db: Database, householdID: UUID) throws -> Set<UUID>? {
+        guard let household = try IdentityTables.household(db, id: householdID), household.kind == .company else { return nil }
+        return Set(household.members.filter(\.hasJoined).map(\.userID))
+    }
+}
