@@ -1,5 +1,7 @@
 public import BizingStore
 import Foundation
+import BizingAPI
+import Catalog
 public import Identity
 public import Logging
 
@@ -40,14 +42,33 @@ public enum DemoData {
             slug: organizationSlug, name: "Serenity Day Spa", type: .smallBusiness, timeZone: "America/New_York", currency: "USD",
             features: OrganizationFeatures(waitlistEnabled: true, recurringBookings: true, productsEnabled: true))
         let bootstrapped = try await identity.bootstrap(owner: try user(owner.email, owner.name), organization: spa, tokenName: "demo owner token")
+        let organizationID = bootstrapped.organization.id
+        let catalog = DemoCatalog(catalog: CatalogProvisioning(store), organizationID: organizationID, now: store.clock.now)
+        let (downtown, riverside) = try await catalog.locations()
         var clientID: UUID?
+        var providerID: UUID?
         for person in people.dropFirst() {
             let record = try await identity.insertUser(try user(person.email, person.name))
             if let role = person.role {
-                _ = try await identity.addMembership(organizationID: bootstrapped.organization.id, userID: record.id, role: role)
+                // The manager runs the downtown location only.
+                let scope: MembershipScope = role == .manager ? .locations([UUID(uuidString: downtown.id)!]) : .allLocations
+                _ = try await identity.addMembership(organizationID: organizationID, userID: record.id, role: role, scope: scope)
+                if role == .provider { providerID = record.id }
             } else {
                 clientID = record.id
             }
+        }
+        // A company household of stylists: its owner signs in, the stylists do not.
+        let bloom = try await identity.insertUser(try user("bloom@demo.bizing.dev", "Bella Bloom"))
+        var stylists: [UUID] = [bloom.id]
+        for name in ["Rosa Lima", "Dana Kim"] {
+            stylists.append(try await identity.insertUser(NewUser(email: nil, name: name, phone: nil, passwordHash: nil)).id)
+        }
+        let company = try await identity.createHousehold(
+            name: "Bloom Bridal Beauty Co.", kind: .company, primary: bloom.id,
+            members: stylists.dropFirst().map { HouseholdMemberRecord.new(userID: $0, role: .adult, relationship: .employee) })
+        if let providerID {
+            try await catalog.seed(downtown: downtown, riverside: riverside, providerUserID: providerID, stylists: (company.id, stylists))
         }
         if let clientID {
             // A family: the client, their partner (who signs in) and a child (who does not).

@@ -25,7 +25,7 @@ protocol CatalogKind: Sendable {
     static func violations(_ resource: Resource, context: RuleContext) -> [InvalidField]
     /// Rules about other objects, checked in the write transaction; may
     /// complete fields computed from them (a package's original value).
-    static func references(_ db: Database, _ resource: inout Resource, access: OrganizationAccess, context: RuleContext) throws -> [InvalidField]
+    static func references(_ db: Database, _ resource: inout Resource, organization: OrganizationRecord, context: RuleContext) throws -> [InvalidField]
     /// Copies the field a mask path names from `patch`; false when the path
     /// names no field that can be changed.
     static func apply(_ path: String, from patch: Resource, to resource: inout Resource) -> Bool
@@ -40,7 +40,7 @@ protocol CatalogKind: Sendable {
 extension CatalogKind {
     static func prepareNew(_ resource: inout Resource) {}
     static func checkTransition(from previous: Resource, to next: Resource) throws {}
-    static func references(_ db: Database, _ resource: inout Resource, access: OrganizationAccess, context: RuleContext) throws -> [InvalidField] { [] }
+    static func references(_ db: Database, _ resource: inout Resource, organization: OrganizationRecord, context: RuleContext) throws -> [InvalidField] { [] }
     static func saved(_ db: Database, _ resource: Resource, previous: Resource?, now: Date, ids: IDGenerator) throws {}
     static func checkDeletable(_ db: Database, _ resource: Resource) throws {}
     static func presented(_ resource: Resource, now: Date) -> Resource { resource }

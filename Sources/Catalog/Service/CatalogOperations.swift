@@ -22,21 +22,13 @@ struct CatalogOperations<Kind: CatalogKind>: Sendable {
             let caller = try context.caller
             let organizationID = try RequestFields.id(text, field: "organization_id")
             let now = store.clock.now
-            var resource = requested ?? Self.empty()
-            resource.id = store.ids.next().lowercasedString
-            resource.organizationId = organizationID.lowercasedString
-            (resource.createdAt, resource.updatedAt, resource.deletedAt, resource.deletionReason) = (now, now, nil, "")
-            Kind.prepareNew(&resource)
             let ids = store.ids
-            let prepared = resource
+            let prepared = Self.prepared(requested, organizationID: organizationID, now: now, ids: ids)
             return Kind.presented(try await store.write { db in
                 let access = try OrganizationAccess.resolve(db, caller, organizationID: organizationID)
-                var resource = prepared
-                try Self.validate(db, &resource, access: access, now: now, ids: ids)
-                try Self.authorize(access, Kind.authorityLocation(resource), "create")
-                try CatalogTables.insert(db, resource)
-                try Kind.saved(db, resource, previous: nil, now: now, ids: ids)
-                return resource
+                return try Self.insert(db, prepared, organization: access.organization, now: now, ids: ids) { resource in
+                    try Self.authorize(access, Kind.authorityLocation(resource), "create")
+                }
             }, now: now)
         }
     }
@@ -80,9 +72,9 @@ struct CatalogOperations<Kind: CatalogKind>: Sendable {
                 var resource = previous
                 for path in mask { _ = Kind.apply(path, from: patch, to: &resource) }
                 resource.updatedAt = now
-                try Self.validate(db, &resource, access: access, now: now, ids: ids)
+                try Self.validate(db, &resource, organization: access.organization, now: now, ids: ids)
                 try Kind.checkTransition(from: previous, to: resource)
-                try Self.authorize(access, Kind.authorityLocation(resource), "move it to that location")
+                try Self.authorize(access, Kind.authorityLocation(resource), "move")
                 try CatalogTables.update(db, resource)
                 try Kind.saved(db, resource, previous: previous, now: now, ids: ids)
                 return resource
@@ -141,6 +133,29 @@ struct CatalogOperations<Kind: CatalogKind>: Sendable {
         }
     }
 
+    /// Validates a new object, lets `authorize` judge it, inserts it and what
+    /// comes with it. `prepared` has its id, organization and timestamps.
+    static func insert(
+        _ db: Database, _ prepared: Resource, organization: OrganizationRecord, now: Date, ids: IDGenerator, authorize: (Resource) throws -> Void
+    ) throws -> Resource {
+        var resource = prepared
+        try validate(db, &resource, organization: organization, now: now, ids: ids)
+        try authorize(resource)
+        try CatalogTables.insert(db, resource)
+        try Kind.saved(db, resource, previous: nil, now: now, ids: ids)
+        return resource
+    }
+
+    /// A new object of `organizationID` from a request's message: fresh id and timestamps.
+    static func prepared(_ requested: Resource?, organizationID: UUID, now: Date, ids: IDGenerator) -> Resource {
+        var resource = requested ?? empty()
+        resource.id = ids.next().lowercasedString
+        resource.organizationId = organizationID.lowercasedString
+        (resource.createdAt, resource.updatedAt, resource.deletedAt, resource.deletionReason) = (now, now, nil, "")
+        Kind.prepareNew(&resource)
+        return resource
+    }
+
     /// A live object of the organization; NOT_FOUND otherwise (deleted ones included).
     static func existing(_ db: Database, organizationID: UUID, id: UUID) throws -> Resource {
         guard let resource = try CatalogTables.fetch(db, Resource.self, organizationID: organizationID, id: id) else {
@@ -151,11 +166,11 @@ struct CatalogOperations<Kind: CatalogKind>: Sendable {
 
     /// The object's own rules and its references, all reported at once,
     /// with paths from the request (`bookable.venue.capacity_max`).
-    static func validate(_ db: Database, _ resource: inout Resource, access: OrganizationAccess, now: Date, ids: IDGenerator) throws {
+    static func validate(_ db: Database, _ resource: inout Resource, organization: OrganizationRecord, now: Date, ids: IDGenerator) throws {
         var found: [InvalidField] = []
-        var currency = access.organization.currency
+        var currency = organization.currency
         if let locationID = Kind.pricingLocation(resource) {
-            if let location = try CatalogTables.fetch(db, CatalogV1.Location.self, organizationID: access.organization.id, id: locationID) {
+            if let location = try CatalogTables.fetch(db, CatalogV1.Location.self, organizationID: organization.id, id: locationID) {
                 currency = location.configOverride?.currency ?? currency
             } else {
                 found.append(InvalidField(field: "location_id", rule: .unknown, description: "is not a location of this organization"))
@@ -165,22 +180,29 @@ struct CatalogOperations<Kind: CatalogKind>: Sendable {
         Kind.normalize(&resource, context: context, ids: ids)
         found += Kind.violations(resource, context: context)
         if found.isEmpty {
-            found += try Kind.references(db, &resource, access: access, context: context)
+            found += try Kind.references(db, &resource, organization: organization, context: context)
         }
         try found.nested(under: Resource.requestField).throwIfAny()
     }
 
     /// PERMISSION_DENIED unless the caller may change the catalog at `location`.
+    /// `action` completes "may not ...": "create", "change", "delete".
     static func authorize(_ access: OrganizationAccess, _ location: UUID?, _ action: String, organizationWide: Bool = false) throws {
+        let membership = access.membership
         let allowed = organizationWide
-            ? CatalogAuthority.mayManageLocations(access.membership)
-            : CatalogAuthority.mayManage(access.membership, atLocation: location)
-        guard allowed else {
-            let scope = location == nil || organizationWide ? "the whole organization's catalog" : "the catalog at this location"
-            throw ContextStatus.permissionDenied(
-                "\(access.role.withArticle) in this organization may not \(action) here: \(scope) is managed by owners and admins"
-                    + (location == nil || organizationWide ? "" : " and the location's managers"))
+            ? CatalogAuthority.mayManageLocations(membership)
+            : CatalogAuthority.mayManage(membership, atLocation: location)
+        guard !allowed else { return }
+        let why: String
+        switch membership.role {
+        case .staff, .provider:
+            why = "staff and providers read the catalog; owners, admins and location managers change it"
+        default:
+            why = location == nil || organizationWide
+                ? "only owners and admins manage what spans the organization"
+                : "it is at a location outside their scope"
         }
+        throw ContextStatus.permissionDenied("\(access.role.withArticle) in this organization may not \(action) this \(Resource.noun): \(why)")
     }
 
     /// The body's refusals as statuses: invalid input, a taken unique value.

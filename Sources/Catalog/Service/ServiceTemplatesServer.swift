@@ -57,7 +57,7 @@ public struct ServiceTemplatesServer: CatalogV1.ServiceTemplatesService {
             return try await environment.store.write { db in
                 let access = try OrganizationAccess.resolve(db, caller, organizationID: organizationID)
                 var template = try CatalogOperations<ServiceTemplateCatalogKind>.existing(db, organizationID: organizationID, id: id)
-                try CatalogOperations<ServiceTemplateCatalogKind>.authorize(access, ServiceTemplateCatalogKind.authorityLocation(template), "change its status")
+                try CatalogOperations<ServiceTemplateCatalogKind>.authorize(access, ServiceTemplateCatalogKind.authorityLocation(template), "change the status of")
                 guard ServiceTemplateLifecycle.allows(from: template.status, to: next) else {
                     throw ContextStatus.failedPrecondition(
                         "the template is \(template.status.columnValue): it cannot become \(next.columnValue) (draft -> active <-> paused, any -> archived)")

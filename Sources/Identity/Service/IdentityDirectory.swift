@@ -6,6 +6,11 @@ public import GRDB
 /// database, so a check and the write it guards commit together). The one
 /// way in: other contexts never read Identity's tables.
 public enum IdentityDirectory {
+    /// A live organization, for work done without a caller (provisioning).
+    public static func organization(_ db: Database, id: UUID) throws -> OrganizationRecord? {
+        try IdentityTables.organization(db, id: id)
+    }
+
     /// Whether `userID` has an active membership in the organization, accepted
     /// or still an invitation.
     public static func isMemberOrInvitee(_ db: Database, organizationID: UUID, userID: UUID) throws -> Bool {

@@ -44,9 +44,9 @@ enum BookableCatalogKind: CatalogKind {
     /// A provider's locations are the organization's, its user belongs to
     /// it; a company provider's household is a company and its technicians
     /// are members of it.
-    static func references(_ db: Database, _ bookable: inout Resource, access: OrganizationAccess, context: RuleContext) throws -> [InvalidField] {
+    static func references(_ db: Database, _ bookable: inout Resource, organization: OrganizationRecord, context: RuleContext) throws -> [InvalidField] {
         var found: [InvalidField] = []
-        let organizationID = access.organization.id
+        let organizationID = organization.id
         if let provider = bookable.provider {
             let requested = provider.locationIds.compactMap(UUID.init(uuidString:))
             let live = try CatalogTables.liveIDs(db, CatalogV1.Location.self, organizationID: organizationID, among: requested)

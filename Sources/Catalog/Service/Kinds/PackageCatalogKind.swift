@@ -27,13 +27,13 @@ enum PackageCatalogKind: CatalogKind {
     /// Each item's template is live and not archived, priced in the
     /// package's currency; its locations are the organization's. Computes
     /// the original value: the items bought one by one.
-    static func references(_ db: Database, _ package: inout Resource, access: OrganizationAccess, context: RuleContext) throws -> [InvalidField] {
+    static func references(_ db: Database, _ package: inout Resource, organization: OrganizationRecord, context: RuleContext) throws -> [InvalidField] {
         var found: [InvalidField] = []
         var value: Int64 = 0
         for (index, item) in package.items.enumerated() {
             let path = "items[\(index)]"
             guard let templateID = UUID(uuidString: item.serviceTemplateId) else { continue }
-            let template = try CatalogTables.fetch(db, CatalogV1.ServiceTemplate.self, organizationID: access.organization.id, id: templateID)
+            let template = try CatalogTables.fetch(db, CatalogV1.ServiceTemplate.self, organizationID: organization.id, id: templateID)
             guard let template, template.status != .archived else {
                 found.append(InvalidField(field: "\(path).service_template_id", rule: .unknown,
                                           description: "is not a live, unarchived service template of this organization"))
@@ -46,7 +46,7 @@ enum PackageCatalogKind: CatalogKind {
             }
             value += price.amountMinor * Int64(item.quantity)
             let locations = item.allowedLocationIds.compactMap(UUID.init(uuidString:))
-            let live = try CatalogTables.liveIDs(db, CatalogV1.Location.self, organizationID: access.organization.id, among: locations)
+            let live = try CatalogTables.liveIDs(db, CatalogV1.Location.self, organizationID: organization.id, among: locations)
             for (locationIndex, id) in item.allowedLocationIds.enumerated() where !live.contains(UUID(uuidString: id) ?? UUID()) {
                 found.append(InvalidField(field: "\(path).allowed_location_ids[\(locationIndex)]", rule: .unknown,
                                           description: "is not a location of this organization"))

@@ -26,9 +26,9 @@ enum ProgramCatalogKind: CatalogKind {
     }
 
     /// Each session's template is live and not archived.
-    static func references(_ db: Database, _ program: inout Resource, access: OrganizationAccess, context: RuleContext) throws -> [InvalidField] {
+    static func references(_ db: Database, _ program: inout Resource, organization: OrganizationRecord, context: RuleContext) throws -> [InvalidField] {
         let ids = program.sessions.compactMap { UUID(uuidString: $0.serviceTemplateId) }
-        let live = try CatalogTables.liveIDs(db, CatalogV1.ServiceTemplate.self, organizationID: access.organization.id, among: ids,
+        let live = try CatalogTables.liveIDs(db, CatalogV1.ServiceTemplate.self, organizationID: organization.id, among: ids,
                                              where: ListCondition("status <> 'archived'"))
         return program.sessions.enumerated().compactMap { index, session in
             live.contains(UUID(uuidString: session.serviceTemplateId) ?? UUID()) ? nil

@@ -50,9 +50,9 @@ enum ServiceTemplateCatalogKind: CatalogKind {
 
     /// Specific bookables exist and are of the kind required; included
     /// products exist and are active.
-    static func references(_ db: Database, _ template: inout Resource, access: OrganizationAccess, context: RuleContext) throws -> [InvalidField] {
+    static func references(_ db: Database, _ template: inout Resource, organization: OrganizationRecord, context: RuleContext) throws -> [InvalidField] {
         var found: [InvalidField] = []
-        let organizationID = access.organization.id
+        let organizationID = organization.id
         for (field, requirements) in [("required_bookables", template.requiredBookables), ("optional_bookables", template.optionalBookables)] {
             for (index, requirement) in requirements.enumerated() {
                 guard let id = UUID(uuidString: requirement.bookableId) else { continue }
