@@ -44,7 +44,8 @@ public final class BizingServer: Sendable {
     /// The Identity context on `store`, with the configuration's password and session policies.
     static func identity(store: BizingStore, configuration: ServerConfiguration) -> IdentityServices {
         let workers = PasswordWorkers(hasher: PasswordHasher(parameters: configuration.passwordParameters), limit: configuration.passwordWorkers)
-        return IdentityServices(IdentityEnvironment(store: store, passwords: workers, sessionPolicy: configuration.sessionPolicy))
+        return IdentityServices(IdentityEnvironment(
+            store: store, passwords: workers, sessionPolicy: configuration.sessionPolicy, locations: CatalogLocationDirectory()))
     }
 
     /// Every method the server answers.

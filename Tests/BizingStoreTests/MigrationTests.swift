@@ -36,11 +36,16 @@ enum Synthetic {
         let tables: Set = [
             "schema_migrations", "organizations", "users", "sessions", "service_tokens", "org_memberships",
             "households", "household_members", "household_member_managers",
+            "locations", "bookables", "calendars", "service_templates", "products", "service_packages", "program_templates",
         ]
         let indexes: Set = [
             "users_email", "sessions_user", "service_tokens_organization", "service_tokens_created_by",
             "org_memberships_user", "org_memberships_organization", "households_primary_contact", "household_members_user",
             "household_member_managers_manager",
+            "locations_slug", "locations_organization", "bookables_slug", "bookables_organization", "bookables_location",
+            "calendars_organization", "service_templates_slug", "service_templates_organization", "service_templates_location",
+            "products_sku", "products_organization", "products_location", "service_packages_slug", "service_packages_organization",
+            "program_templates_slug", "program_templates_organization",
         ]
         #expect(names == tables.union(indexes))
         // Running it again changes nothing.

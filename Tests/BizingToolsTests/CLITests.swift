@@ -83,7 +83,7 @@ import Synchronization
             #expect(fromStdin.stdout.contains("AQID"))
 
             let list = try await Self.bizing(["list"], socket: socket)
-            #expect(list.stdout == [
+            #expect(list.stdout == ["Bookables", "Locations", "Packages", "Products", "Programs", "ServiceTemplates"].map { "bizing.catalog.v1.\($0)\n" }.joined() + [
                 "Households", "Memberships", "Organizations", "ServiceTokens", "Sessions", "Users",
             ].map { "bizing.identity.v1.\($0)\n" }.joined() + "bizing.system.v1.System\n")
 

@@ -9,11 +9,18 @@ public struct IdentityEnvironment: Sendable {
     public let passwords: PasswordWorkers
     public let sessionPolicy: SessionPolicy
     public let passwordPolicy: PasswordPolicy
+    /// Checks the locations a membership's scope names; nil checks nothing
+    /// (an Identity without a catalog, as in unit tests).
+    public let locations: (any LocationDirectory)?
     /// Shared by the authenticator and the handlers that end credentials.
     let credentials = CredentialCache()
 
-    public init(store: BizingStore, passwords: PasswordWorkers, sessionPolicy: SessionPolicy = .default, passwordPolicy: PasswordPolicy = .default) {
+    public init(
+        store: BizingStore, passwords: PasswordWorkers, sessionPolicy: SessionPolicy = .default, passwordPolicy: PasswordPolicy = .default,
+        locations: (any LocationDirectory)? = nil
+    ) {
         self.store = store
+        self.locations = locations
         self.passwords = passwords
         self.sessionPolicy = sessionPolicy
         self.passwordPolicy = passwordPolicy

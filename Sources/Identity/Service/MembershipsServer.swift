@@ -34,6 +34,7 @@ public struct MembershipsServer: IdentityV1.MembershipsService {
             return try await store.write { db in
                 let access = try OrganizationAccess.resolve(db, caller, organizationID: organizationID)
                 try Self.requireAuthority(access, over: role, newScope)
+                try unknownLocations(db, organizationID, request.locationIds, field: "location_ids").throwIfAny()
                 let user = try target.user(db)
                 if var existing = try IdentityTables.membership(db, organizationID: organizationID, userID: user.id) {
                     guard !existing.isActive else {
@@ -77,6 +78,7 @@ public struct MembershipsServer: IdentityV1.MembershipsService {
                 membership.scope = newScope ?? membership.scope
                 try Membership(role: membership.role, scope: membership.scope).violations.throwIfAny()
                 try Self.requireAuthority(access, over: membership.role, membership.scope)
+                try unknownLocations(db, organizationID, request.scope?.locationIds ?? [], field: "scope.location_ids").throwIfAny()
                 if before.isInForce, before.role == .owner, membership.role != .owner {
                     try Self.requireAnotherOwner(db, organizationID, doing: "change the last owner's role")
                 }
@@ -123,6 +125,16 @@ public struct MembershipsServer: IdentityV1.MembershipsService {
     // MARK: - Rules
 
     /// No ids: every location.
+    /// The scope's location ids that name no live location of the organization.
+    func unknownLocations(_ db: Database, _ organizationID: UUID, _ texts: [String], field: String) throws -> [InvalidField] {
+        guard let locations = environment.locations, !texts.isEmpty else { return [] }
+        let live = try locations.liveLocationIDs(db, organizationID: organizationID, among: texts.compactMap(UUID.init(uuidString:)))
+        return texts.enumerated().compactMap { index, text in
+            UUID(uuidString: text).map(live.contains) == true ? nil
+                : InvalidField(field: "\(field)[\(index)]", rule: .unknown, description: "is not a location of this organization")
+        }
+    }
+
     static func scope(_ ids: [String]) throws(ValidationFailure) -> MembershipScope {
         ids.isEmpty ? .allLocations : .locations(Set(try RequestFields.ids(ids, field: "location_ids")))
     }

@@ -5,6 +5,7 @@ import BizingRPC
 import BizingServer
 import BizingStore
 import BizingWire
+import Catalog
 import Foundation
 import GRDB
 import Identity
@@ -804,6 +805,37 @@ func fields(_ status: RPCStatus) -> [String] { status.details.fieldViolations.ma
                 let owners = members.members.compactMap(\.membership).filter { $0.role == .owner && $0.status == .active }
                 #expect(owners.map(\.userId) == [winner.record.id.wire], "round \(round)")
             }
+        }
+    }
+
+    /// A membership's scope names live locations of its organization (the
+    /// Catalog answers through Identity's `LocationDirectory`).
+    @Test func membershipScopesNameTheOrganizationsLocations() async throws {
+        try await withIdentityHarness { h in
+            let world = try await IdentityWorld.make(h)
+            let owner = world.member(.owner)
+            let hire = try await h.user("Hire")
+            let elsewhere = try await CatalogProvisioning(h.fixtures.store).location(
+                CatalogV1.Location(slug: "b-place", name: "B's place", type: .virtual, timeZone: "Europe/London"), organizationID: world.b.id)
+            let add = try await h.failure(
+                IdentityV1.Memberships.add,
+                IdentityV1.AddMembershipRequest(
+                    organizationId: world.a.id.wire, userId: hire.record.id.wire, role: .manager,
+                    locationIds: [world.location1.wire, UUID().wire, elsewhere.id]),
+                token: owner.token)
+            #expect(add.code == .invalidArgument && fields(add) == ["location_ids[1]", "location_ids[2]"])
+            let change = try await h.failure(
+                IdentityV1.Memberships.change,
+                IdentityV1.ChangeMembershipRequest(
+                    organizationId: world.a.id.wire, userId: world.member(.staff).record.id.wire,
+                    scope: IdentityV1.LocationScope(locationIds: [elsewhere.id])),
+                token: owner.token)
+            #expect(change.code == .invalidArgument && fields(change) == ["scope.location_ids[0]"])
+            let added: IdentityV1.Membership = try await h.call(
+                IdentityV1.Memberships.add,
+                IdentityV1.AddMembershipRequest(organizationId: world.a.id.wire, userId: hire.record.id.wire, role: .manager, locationIds: [world.location2.wire]),
+                token: owner.token)
+            #expect(added.locationIds == [world.location2.wire])
         }
     }
 

@@ -3,6 +3,7 @@ import BizingRPC
 import BizingServer
 import BizingStore
 import BizingWire
+import Catalog
 import Foundation
 import Identity
 import Logging
@@ -132,7 +133,15 @@ struct IdentityWorld {
         let owner = try await h.user("Owner")
         let a = try await h.organization(slug: "org-a", owner: owner.record.id)
         var members: [Role: (record: UserRecord, token: String)] = [.owner: owner]
-        let location1 = UUID(), location2 = UUID()
+        // Real locations: membership scopes name live locations of the organization.
+        let catalog = CatalogProvisioning(h.fixtures.store)
+        var locations: [UUID] = []
+        for slug in ["location-1", "location-2"] {
+            let location = try await catalog.location(
+                CatalogV1.Location(slug: slug, name: slug, type: .virtual, timeZone: "America/New_York"), organizationID: a.id)
+            locations.append(UUID(uuidString: location.id)!)
+        }
+        let (location1, location2) = (locations[0], locations[1])
         for role in [Role.admin, .manager, .staff, .provider] {
             let person = try await h.user(role.rawValue.capitalized)
             let scope: MembershipScope = role == .manager || role == .provider ? .locations([location1]) : .allLocations
