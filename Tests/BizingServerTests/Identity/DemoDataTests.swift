@@ -36,6 +36,7 @@ import Testing
                 #expect(households.households.map { $0.members.count } == [3], "the client's family: partner and child")
             }
         }
+        try await expectTheSpaCatalog(client)
         try await client.close()
         try await server.stop()
 
@@ -43,5 +44,38 @@ import Testing
         let again = try await BizingServer.start(configuration)
         #expect(try await DemoData.seedIfEmpty(again.database, passwordParameters: fastScrypt, logger: RPCServer.silentLogger) == false)
         try await again.stop()
+    }
+
+    /// The catalog a new user explores: two locations, every kind of
+    /// bookable, appointment, class and rental templates (active), products,
+    /// a package and a program; the demo manager runs downtown only.
+    func expectTheSpaCatalog(_ client: RPCClient) async throws {
+        let manager = try await IdentityV1.Sessions.Client(client).signIn(
+            IdentityV1.SignInRequest(email: "manager@demo.bizing.dev", password: DemoData.password))
+        let auth = [MetadataEntry(key: "authorization", value: "Bearer \(manager.token)")]
+        let me = try await IdentityV1.Sessions.Client(client).whoAmI(IdentityV1.WhoAmIRequest(), metadata: auth)
+        let organizationID = try #require(me.memberships.first?.organizationId)
+        let locations = try await CatalogV1.Locations.Client(client).list(CatalogV1.ListLocationsRequest(organizationId: organizationID), metadata: auth)
+        #expect(locations.locations.map(\.slug) == ["downtown", "riverside"])
+        #expect(me.memberships.first?.locationIds == [locations.locations[0].id])
+
+        let bookables = try await CatalogV1.Bookables.Client(client).list(
+            CatalogV1.ListBookablesRequest(organizationId: organizationID), metadata: auth).bookables
+        #expect(Set(bookables.map(\.kind)) == [.provider, .asset, .venue, .companyProvider])
+        #expect(bookables.filter { $0.kind == .venue }.count == 3 && bookables.filter { $0.kind == .provider }.count == 3)
+        #expect(bookables.allSatisfy { !$0.calendarId.isEmpty })
+        let priya = try #require(bookables.first { $0.slug == "priya-patel" })
+        #expect(priya.provider?.certifications.map(\.expired) == [false, true], "the lapsed CPR certificate is flagged")
+
+        let templates = try await CatalogV1.ServiceTemplates.Client(client).list(
+            CatalogV1.ListServiceTemplatesRequest(organizationId: organizationID), metadata: auth).serviceTemplates
+        #expect(Set(templates.map(\.type)) == [.appointment, .class, .rental])
+        #expect(templates.allSatisfy { $0.status == .active })
+        let products = try await CatalogV1.Products.Client(client).list(CatalogV1.ListProductsRequest(organizationId: organizationID), metadata: auth)
+        #expect(products.products.count == 4)
+        let packages = try await CatalogV1.Packages.Client(client).list(CatalogV1.ListPackagesRequest(organizationId: organizationID), metadata: auth)
+        #expect(packages.packages.map(\.originalValue) == [CatalogV1.Money(amountMinor: 47_500, currency: "USD")])
+        let programs = try await CatalogV1.Programs.Client(client).list(CatalogV1.ListProgramsRequest(organizationId: organizationID), metadata: auth)
+        #expect(programs.programs.map(\.sessions.count) == [6])
     }
 }
