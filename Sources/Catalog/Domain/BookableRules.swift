@@ -57,7 +57,7 @@ public enum BookableRules {
         }
         for (index, certification) in provider.certifications.prefix(50).enumerated() {
             let path = "provider.certifications[\(index)]"
-            if certification.type.trimmingCharacters(in: .whitespaces).isEmpty {
+            if certification.type.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
                 found.append(InvalidField(field: "\(path).type", rule: .required, description: "is required"))
             } else {
                 FieldRules.text(certification.type, "\(path).type", maximum: 100, into: &found)

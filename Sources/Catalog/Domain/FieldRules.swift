@@ -57,8 +57,10 @@ enum FieldRules {
             return
         }
         for (index, text) in texts.enumerated() {
-            if text.trimmingCharacters(in: .whitespaces).isEmpty || text.count > 100 {
+            if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || text.count > 100 {
                 found.append(InvalidField(field: "\(field)[\(index)]", rule: .malformed, description: "must be 1 to 100 characters"))
+            } else if text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                found.append(InvalidField(field: "\(field)[\(index)]", rule: .notAllowed, description: "must not contain control characters"))
             }
         }
     }

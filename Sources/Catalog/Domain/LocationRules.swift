@@ -48,7 +48,7 @@ public enum LocationRules {
 
     static func addressViolations(_ address: CatalogV1.Address, _ field: String, into found: inout [InvalidField]) {
         for (value, name) in [(address.street, "street"), (address.city, "city")] {
-            if value.trimmingCharacters(in: .whitespaces).isEmpty {
+            if value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
                 found.append(InvalidField(field: "\(field).\(name)", rule: .required, description: "is required"))
             } else {
                 FieldRules.text(value, "\(field).\(name)", maximum: 200, into: &found)

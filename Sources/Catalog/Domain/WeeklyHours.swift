@@ -76,9 +76,15 @@ public struct WeeklyHours: Hashable, Sendable {
                 }
             }
             ranges.sort { $0.range.lowerBound < $1.range.lowerBound }
-            for (previous, next) in zip(ranges, ranges.dropFirst()) where next.range.lowerBound < previous.range.upperBound {
-                found.append(InvalidField(field: "\(dayPath).ranges[\(next.index)]", rule: .conflict,
-                                          description: "overlaps ranges[\(previous.index)]"))
+            // Each range against the one reaching latest before it: a long
+            // range overlapping several later ones is reported for each.
+            var reach: (end: Int, index: Int)?
+            for next in ranges {
+                if let reach, next.range.lowerBound < reach.end {
+                    found.append(InvalidField(field: "\(dayPath).ranges[\(next.index)]", rule: .conflict,
+                                              description: "overlaps ranges[\(reach.index)]"))
+                }
+                if next.range.upperBound > reach?.end ?? -1 { reach = (next.range.upperBound, next.index) }
             }
             days[weekday] = ranges.map(\.range)
         }
