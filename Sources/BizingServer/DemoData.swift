@@ -64,6 +64,8 @@ public enum DemoData {
         for name in ["Rosa Lima", "Dana Kim"] {
             stylists.append(try await identity.insertUser(NewUser(email: nil, name: name, phone: nil, passwordHash: nil)).id)
         }
+        // Bella works with the spa as a provider, so the spa may book her company.
+        _ = try await identity.addMembership(organizationID: organizationID, userID: bloom.id, role: .provider, scope: .locations([UUID(uuidString: downtown.id)!]))
         let company = try await identity.createHousehold(
             name: "Bloom Bridal Beauty Co.", kind: .company, primary: bloom.id,
             members: stylists.dropFirst().map { HouseholdMemberRecord.new(userID: $0, role: .adult, relationship: .employee) })

@@ -54,6 +54,7 @@ public struct ServiceTemplatesServer: CatalogV1.ServiceTemplatesService {
             try found.throwIfAny()
             let next = request.status
             let now = environment.store.clock.now
+            let ids = environment.store.ids
             return try await environment.store.write { db in
                 let access = try OrganizationAccess.resolve(db, caller, organizationID: organizationID)
                 var template = try CatalogOperations<ServiceTemplateCatalogKind>.existing(db, organizationID: organizationID, id: id)
@@ -62,8 +63,18 @@ public struct ServiceTemplatesServer: CatalogV1.ServiceTemplatesService {
                     throw ContextStatus.failedPrecondition(
                         "the template is \(template.status.columnValue): it cannot become \(next.columnValue) (draft -> active <-> paused, any -> archived)")
                 }
-                if next == .active, let missing = ServiceTemplateLifecycle.activationViolations(template).first {
-                    throw ContextStatus.failedPrecondition("the template cannot be activated: \(missing.field) \(missing.description)")
+                if next == .active {
+                    // What it books and sells must still exist: re-check its references as they are now.
+                    var checked = template
+                    var problems = ServiceTemplateLifecycle.activationViolations(template)
+                    do {
+                        try CatalogOperations<ServiceTemplateCatalogKind>.validate(db, &checked, organization: access.organization, now: now, ids: ids)
+                    } catch let failure as ValidationFailure {
+                        problems += failure.violations
+                    }
+                    if let problem = problems.first {
+                        throw ContextStatus.failedPrecondition("the template cannot be activated: \(problem.field) \(problem.description)")
+                    }
                 }
                 template.status = next
                 template.updatedAt = now

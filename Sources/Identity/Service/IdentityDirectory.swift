@@ -18,10 +18,10 @@ public enum IdentityDirectory {
         return record.isActive
     }
 
-    /// The users who have joined a live company household; nil when there is
-    /// no such household or it is a family.
-    public static func companyMembers(_ db: Database, householdID: UUID) throws -> Set<UUID>? {
+    /// A live company household: its primary contact and the users who have
+    /// joined it; nil when there is no such household or it is a family.
+    public static func company(_ db: Database, householdID: UUID) throws -> (primaryContactID: UUID, members: Set<UUID>)? {
         guard let household = try IdentityTables.household(db, id: householdID), household.kind == .company else { return nil }
-        return Set(household.members.filter(\.hasJoined).map(\.userID))
+        return (household.primaryContactID, Set(household.members.filter(\.hasJoined).map(\.userID)))
     }
 }

@@ -8,15 +8,21 @@ import Identity
 enum BookableCatalogKind: CatalogKind {
     typealias Resource = CatalogV1.Bookable
 
+    /// The calendar is the server's to make: a calendar id in a request is ignored.
+    static func prepareNew(_ bookable: inout Resource) {
+        bookable.calendarId = ""
+    }
+
     static func normalize(_ bookable: inout Resource, context: RuleContext, ids: IDGenerator) {
         if bookable.status == .unspecified { bookable.status = .active }
         if bookable.calendarId.isEmpty { bookable.calendarId = ids.next().lowercasedString }
         bookable.locationId = bookable.locationId.lowercased()
         if var provider = bookable.provider {
             provider.locationIds = provider.locationIds.map { $0.lowercased() }
-            // Its home location is always one it works at.
+            // Its home location is always one it works at (appended, so the
+            // request's indices still name its own entries).
             if !bookable.locationId.isEmpty, !provider.locationIds.contains(bookable.locationId) {
-                provider.locationIds.insert(bookable.locationId, at: 0)
+                provider.locationIds.append(bookable.locationId)
             }
             for index in provider.certifications.indices where provider.certifications[index].id.isEmpty {
                 provider.certifications[index].id = ids.next().lowercasedString
@@ -59,14 +65,19 @@ enum BookableCatalogKind: CatalogKind {
                                           description: "is not a member of this organization: invite them first (Memberships/Add)"))
             }
         }
+        // Households belong to no organization: a company is named only once
+        // its primary contact is a member (or invitee) of this one, so an
+        // organization can neither claim nor probe a stranger's company.
         if let company = bookable.companyProvider, let householdID = UUID(uuidString: company.householdId) {
-            if let members = try IdentityDirectory.companyMembers(db, householdID: householdID) {
-                for (index, id) in company.technicianIds.enumerated() where !members.contains(UUID(uuidString: id) ?? UUID()) {
+            if let household = try IdentityDirectory.company(db, householdID: householdID),
+               try IdentityDirectory.isMemberOrInvitee(db, organizationID: organizationID, userID: household.primaryContactID) {
+                for (index, id) in company.technicianIds.enumerated() where !household.members.contains(UUID(uuidString: id) ?? UUID()) {
                     found.append(InvalidField(field: "company_provider.technician_ids[\(index)]", rule: .unknown,
                                               description: "is not a member of the company household"))
                 }
             } else {
-                found.append(InvalidField(field: "company_provider.household_id", rule: .unknown, description: "is not a company household"))
+                found.append(InvalidField(field: "company_provider.household_id", rule: .unknown,
+                                          description: "is not a company household whose primary contact belongs to this organization"))
             }
         }
         return found

@@ -36,11 +36,23 @@ enum LocationCatalogKind: CatalogKind {
         return true
     }
 
-    /// The calendars of the location's bookables follow its zone.
+    /// The calendars of the location's bookables follow its zone. Its
+    /// currency cannot change under prices set in the old one.
     static func saved(_ db: Database, _ location: Resource, previous: Resource?, now: Date, ids: IDGenerator) throws {
-        guard let previous, previous.timeZone != location.timeZone, let id = UUID(uuidString: location.id) else { return }
-        for bookable in try CatalogTables.bookableIDs(db, locationID: id) {
-            try CatalogTables.updateCalendarZone(db, bookableID: bookable, timeZone: location.timeZone, now: now)
+        guard let previous, let id = UUID(uuidString: location.id), let organizationID = UUID(uuidString: location.organizationId) else { return }
+        if previous.timeZone != location.timeZone {
+            for bookable in try CatalogTables.bookableIDs(db, locationID: id) {
+                try CatalogTables.updateCalendarZone(db, bookableID: bookable, timeZone: location.timeZone, now: now)
+            }
+        }
+        let defaultCurrency = try IdentityDirectory.organization(db, id: organizationID)?.currency
+        let (before, after) = (previous.configOverride?.currency ?? defaultCurrency, location.configOverride?.currency ?? defaultCurrency)
+        if before != after {
+            let priced = try CatalogTables.liveCount(db, table: "service_templates", locationID: id) + CatalogTables.liveCount(db, table: "products", locationID: id)
+            if priced > 0 {
+                throw ContextStatus.failedPrecondition(
+                    "the location has \(priced) templates and products priced in \(before ?? "its currency"): delete them or move them before changing its currency")
+            }
         }
     }
 
@@ -52,6 +64,9 @@ enum LocationCatalogKind: CatalogKind {
             let count = try CatalogTables.liveCount(db, table: table, locationID: id)
             if count > 0 { holding.append("\(count) \(noun)") }
         }
+        let workingHere = try CatalogTables.providers(db, organizationID: UUID(uuidString: location.organizationId) ?? UUID())
+            .filter { $0.locationId != location.id && ($0.provider?.locationIds.contains(location.id) ?? false) }.count
+        if workingHere > 0 { holding.append("\(workingHere) providers who also work there") }
         if !holding.isEmpty {
             throw ContextStatus.failedPrecondition(
                 "the location still has \(holding.joined(separator: ", ")): delete them or move them to another location first")
