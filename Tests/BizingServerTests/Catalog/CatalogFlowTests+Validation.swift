@@ -206,7 +206,7 @@ import Testing
         }
     }
 
-    @Test(.disabled("bug: a provider's violation paths index the normalized location_ids (home location inserted first), not the request's"))
+    @Test
     func aProvidersLocationViolationNamesTheRequestsIndex() async throws {
         // Sources/Catalog/Service/Kinds/BookableCatalogKind.swift: normalize()
         // inserts the home location at index 0 of provider.location_ids before
@@ -235,11 +235,22 @@ import Testing
         try await CatalogHarness.run { h in
             let org = try await h.organization()
             let studio = try await h.create(CatalogSample.location("studio"), in: org)
-            let boss = try await h.outsider("Boss"), joined = try await h.outsider("Joined Tech")
+            let boss = try await h.member(of: org, "Boss", role: .provider), joined = try await h.outsider("Joined Tech")
             let invited = try await h.outsider("Invited Tech"), stranger = try await h.outsider("Stranger")
             let company = try await h.companyHousehold("ABC Plumbing", primary: boss, joined: [joined], invited: [invited])
             #expect(company.members.count == 3)
             let before = try await Self.footprint(h, org)
+
+            // A company whose primary contact is not in the organization cannot be named (nor probed).
+            let outsiderBoss = try await h.outsider("Outside Boss")
+            let outsiders = try await h.companyHousehold("Elsewhere Inc", primary: outsiderBoss, joined: [stranger])
+            let foreign = try await h.failure(
+                CatalogV1.Bookables.create,
+                CatalogV1.CreateBookableRequest(
+                    organizationId: org.id,
+                    bookable: CatalogSample.companyProvider("elsewhere", at: studio.id, household: outsiders.id, technicians: [stranger.id, joined.id])),
+                token: org.token)
+            Self.expectViolations(foreign, ["bookable.company_provider.household_id"])
 
             let technicians = try await h.failure(
                 CatalogV1.Bookables.create,

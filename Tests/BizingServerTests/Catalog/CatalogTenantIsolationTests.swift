@@ -139,19 +139,14 @@ import Testing
                 venue.calendarId = taken
                 let answer = try await Self.answer(
                     h, CatalogV1.Bookables.create, CatalogV1.CreateBookableRequest(organizationId: one.organization, bookable: venue), token: credential)
-                // bug: BookableCatalogKind.normalize keeps a calendar_id the request supplies (it only fills an empty one), so
-                // CatalogTables.insertCalendar collides with organization 2's calendar on the primary key and the call ends
-                // INTERNAL ("internal error"); a made-up UUID is accepted as the new calendar's id. Expected: the field
-                // ignored (OK, a fresh calendar) or INVALID_ARGUMENT on bookable.calendar_id. Only this cell is a known issue.
-                withKnownIssue("bug: Bookables.Create honours the output-only calendar_id; naming an existing calendar is INTERNAL") {
-                    switch answer {
-                    case .success(let bytes):
-                        let created = try ProtobufDecoder().decode(CatalogV1.Bookable.self, from: bytes)
-                        #expect(created.calendarId != taken, "\(name): the new bookable took organization 2's calendar")
-                    case .failure(let status):
-                        #expect(status.code == .invalidArgument && status.details.fieldViolations.map(\.field) == ["bookable.calendar_id"],
-                                "\(name): \(status)")
-                    }
+                // The field is output only: the server ignores it and makes a fresh calendar.
+                switch answer {
+                case .success(let bytes):
+                    let created = try ProtobufDecoder().decode(CatalogV1.Bookable.self, from: bytes)
+                    #expect(created.calendarId != taken, "\(name): the new bookable took organization 2's calendar")
+                case .failure(let status):
+                    #expect(status.code == .invalidArgument && status.details.fieldViolations.map(\.field) == ["bookable.calendar_id"],
+                            "\(name): \(status)")
                 }
             }
             #expect(try await Self.snapshot(h, two) == before, "organization 2's catalog rows changed")
