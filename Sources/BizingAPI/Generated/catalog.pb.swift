@@ -1416,6 +1416,7 @@ extension CatalogV1 {
     public struct ProviderDetails: Codable, Hashable, Sendable {
         /// The provider's user account, if any: a member (or invitee) of the organization.
         public var userId: String = ""
+        /// Required.
         public var email: String = ""
         public var phone: String = ""
         public var bio: String = ""
@@ -1495,6 +1496,7 @@ extension CatalogV1 {
 
 extension CatalogV1 {
     public struct AssetDetails: Codable, Hashable, Sendable {
+        /// Required.
         public var assetType: CatalogV1.AssetType = CatalogV1.AssetType(protobufValue: 0)
         public var serialNumber: String = ""
         public var inventoryNumber: String = ""
@@ -1603,8 +1605,10 @@ extension CatalogV1 {
     /// A company acting as one provider ("ABC Plumbing"): its people are the
     /// members of a company household.
     public struct CompanyProviderDetails: Codable, Hashable, Sendable {
-        /// A company household.
+        /// A company household whose primary contact is a member (or invitee) of
+        /// the organization.
         public var householdId: String = ""
+        /// Required, both.
         public var email: String = ""
         public var phone: String = ""
         public var website: String = ""
@@ -2850,7 +2854,7 @@ extension CatalogV1 {
 
 extension CatalogV1 {
     public struct DigitalDetails: Codable, Hashable, Sendable {
-        /// An https URL.
+        /// Required: an http or https URL.
         public var fileUrl: String = ""
         /// 0: unlimited.
         public var downloadLimit: UInt32 = 0
@@ -3793,10 +3797,11 @@ extension CatalogV1 {
             input: CatalogV1.CreateLocationRequest.descriptor, output: CatalogV1.Location.descriptor,
             serverStreaming: false, documentation: "Creates a location (owner or admin)."
         )
+        /// A live location of the organization (any member).
         public static let get = MethodDescriptor(
             service: "bizing.catalog.v1.Locations", name: "Get",
             input: CatalogV1.GetLocationRequest.descriptor, output: CatalogV1.Location.descriptor,
-            serverStreaming: false, documentation: ""
+            serverStreaming: false, documentation: "A live location of the organization (any member)."
         )
         /// Owners and admins; a manager updates the locations they manage.
         public static let update = MethodDescriptor(
@@ -3804,17 +3809,19 @@ extension CatalogV1 {
             input: CatalogV1.UpdateLocationRequest.descriptor, output: CatalogV1.Location.descriptor,
             serverStreaming: false, documentation: "Owners and admins; a manager updates the locations they manage."
         )
+        /// The organization's live locations, by status and type, in pages.
         public static let list = MethodDescriptor(
             service: "bizing.catalog.v1.Locations", name: "List",
             input: CatalogV1.ListLocationsRequest.descriptor, output: CatalogV1.ListLocationsResponse.descriptor,
-            serverStreaming: false, documentation: ""
+            serverStreaming: false, documentation: "The organization's live locations, by status and type, in pages."
         )
-        /// Owner or admin. A location with live bookables, templates or products
-        /// cannot be deleted (FAILED_PRECONDITION): delete or move them first.
+        /// Owner or admin, with a reason. A location with live bookables,
+        /// templates or products, or providers who also work there, cannot be
+        /// deleted (FAILED_PRECONDITION): delete or move them first.
         public static let delete = MethodDescriptor(
             service: "bizing.catalog.v1.Locations", name: "Delete",
             input: CatalogV1.DeleteLocationRequest.descriptor, output: CatalogV1.Location.descriptor,
-            serverStreaming: false, documentation: "Owner or admin. A location with live bookables, templates or products\ncannot be deleted (FAILED_PRECONDITION): delete or move them first."
+            serverStreaming: false, documentation: "Owner or admin, with a reason. A location with live bookables,\ntemplates or products, or providers who also work there, cannot be\ndeleted (FAILED_PRECONDITION): delete or move them first."
         )
         /// The location's effective configuration: its own override where it has
         /// one, the organization's defaults elsewhere, and which is which.
@@ -3834,12 +3841,15 @@ extension CatalogV1 {
     public protocol LocationsService: Sendable {
         /// Creates a location (owner or admin).
         func create(_ request: CatalogV1.CreateLocationRequest, context: ServerCallContext) async throws -> CatalogV1.Location
+        /// A live location of the organization (any member).
         func get(_ request: CatalogV1.GetLocationRequest, context: ServerCallContext) async throws -> CatalogV1.Location
         /// Owners and admins; a manager updates the locations they manage.
         func update(_ request: CatalogV1.UpdateLocationRequest, context: ServerCallContext) async throws -> CatalogV1.Location
+        /// The organization's live locations, by status and type, in pages.
         func list(_ request: CatalogV1.ListLocationsRequest, context: ServerCallContext) async throws -> CatalogV1.ListLocationsResponse
-        /// Owner or admin. A location with live bookables, templates or products
-        /// cannot be deleted (FAILED_PRECONDITION): delete or move them first.
+        /// Owner or admin, with a reason. A location with live bookables,
+        /// templates or products, or providers who also work there, cannot be
+        /// deleted (FAILED_PRECONDITION): delete or move them first.
         func delete(_ request: CatalogV1.DeleteLocationRequest, context: ServerCallContext) async throws -> CatalogV1.Location
         /// The location's effective configuration: its own override where it has
         /// one, the organization's defaults elsewhere, and which is which.
@@ -3878,15 +3888,17 @@ extension CatalogV1 {
     /// Providers, assets, venues and company providers: everything a booking
     /// can reserve. Creating one creates its calendar.
     public enum Bookables {
+        /// Creates a bookable of a kind, with its part for that kind, and its calendar.
         public static let create = MethodDescriptor(
             service: "bizing.catalog.v1.Bookables", name: "Create",
             input: CatalogV1.CreateBookableRequest.descriptor, output: CatalogV1.Bookable.descriptor,
-            serverStreaming: false, documentation: ""
+            serverStreaming: false, documentation: "Creates a bookable of a kind, with its part for that kind, and its calendar."
         )
+        /// A live bookable of the organization (any member).
         public static let get = MethodDescriptor(
             service: "bizing.catalog.v1.Bookables", name: "Get",
             input: CatalogV1.GetBookableRequest.descriptor, output: CatalogV1.Bookable.descriptor,
-            serverStreaming: false, documentation: ""
+            serverStreaming: false, documentation: "A live bookable of the organization (any member)."
         )
         /// The kind cannot change; its part (provider, asset, ...) is replaced whole.
         public static let update = MethodDescriptor(
@@ -3894,15 +3906,17 @@ extension CatalogV1 {
             input: CatalogV1.UpdateBookableRequest.descriptor, output: CatalogV1.Bookable.descriptor,
             serverStreaming: false, documentation: "The kind cannot change; its part (provider, asset, ...) is replaced whole."
         )
+        /// Live bookables by location, kind, status, tags and category, in pages.
         public static let list = MethodDescriptor(
             service: "bizing.catalog.v1.Bookables", name: "List",
             input: CatalogV1.ListBookablesRequest.descriptor, output: CatalogV1.ListBookablesResponse.descriptor,
-            serverStreaming: false, documentation: ""
+            serverStreaming: false, documentation: "Live bookables by location, kind, status, tags and category, in pages."
         )
+        /// With a reason; refused while a template names the bookable specifically.
         public static let delete = MethodDescriptor(
             service: "bizing.catalog.v1.Bookables", name: "Delete",
             input: CatalogV1.DeleteBookableRequest.descriptor, output: CatalogV1.Bookable.descriptor,
-            serverStreaming: false, documentation: ""
+            serverStreaming: false, documentation: "With a reason; refused while a template names the bookable specifically."
         )
 
         public static let descriptor = ServiceDescriptor(
@@ -3913,11 +3927,15 @@ extension CatalogV1 {
 
     /// What a server of `bizing.catalog.v1.Bookables` implements.
     public protocol BookablesService: Sendable {
+        /// Creates a bookable of a kind, with its part for that kind, and its calendar.
         func create(_ request: CatalogV1.CreateBookableRequest, context: ServerCallContext) async throws -> CatalogV1.Bookable
+        /// A live bookable of the organization (any member).
         func get(_ request: CatalogV1.GetBookableRequest, context: ServerCallContext) async throws -> CatalogV1.Bookable
         /// The kind cannot change; its part (provider, asset, ...) is replaced whole.
         func update(_ request: CatalogV1.UpdateBookableRequest, context: ServerCallContext) async throws -> CatalogV1.Bookable
+        /// Live bookables by location, kind, status, tags and category, in pages.
         func list(_ request: CatalogV1.ListBookablesRequest, context: ServerCallContext) async throws -> CatalogV1.ListBookablesResponse
+        /// With a reason; refused while a template names the bookable specifically.
         func delete(_ request: CatalogV1.DeleteBookableRequest, context: ServerCallContext) async throws -> CatalogV1.Bookable
     }
 }
@@ -3955,10 +3973,11 @@ extension CatalogV1 {
             input: CatalogV1.CreateServiceTemplateRequest.descriptor, output: CatalogV1.ServiceTemplate.descriptor,
             serverStreaming: false, documentation: "A new template is a draft."
         )
+        /// A live template of the organization (any member).
         public static let get = MethodDescriptor(
             service: "bizing.catalog.v1.ServiceTemplates", name: "Get",
             input: CatalogV1.GetServiceTemplateRequest.descriptor, output: CatalogV1.ServiceTemplate.descriptor,
-            serverStreaming: false, documentation: ""
+            serverStreaming: false, documentation: "A live template of the organization (any member)."
         )
         /// `status` is not maskable: use ChangeStatus.
         public static let update = MethodDescriptor(
@@ -3966,24 +3985,29 @@ extension CatalogV1 {
             input: CatalogV1.UpdateServiceTemplateRequest.descriptor, output: CatalogV1.ServiceTemplate.descriptor,
             serverStreaming: false, documentation: "`status` is not maskable: use ChangeStatus."
         )
+        /// Live templates by location (with those offered everywhere), type,
+        /// status, tags and category, in pages.
         public static let list = MethodDescriptor(
             service: "bizing.catalog.v1.ServiceTemplates", name: "List",
             input: CatalogV1.ListServiceTemplatesRequest.descriptor, output: CatalogV1.ListServiceTemplatesResponse.descriptor,
-            serverStreaming: false, documentation: ""
+            serverStreaming: false, documentation: "Live templates by location (with those offered everywhere), type,\nstatus, tags and category, in pages."
         )
+        /// With a reason; refused while a package or program uses the template.
         public static let delete = MethodDescriptor(
             service: "bizing.catalog.v1.ServiceTemplates", name: "Delete",
             input: CatalogV1.DeleteServiceTemplateRequest.descriptor, output: CatalogV1.ServiceTemplate.descriptor,
-            serverStreaming: false, documentation: ""
+            serverStreaming: false, documentation: "With a reason; refused while a package or program uses the template."
         )
         /// draft -> active -> paused -> active ..., and any of them -> archived
         /// (final). Only active templates can be booked. Activating needs at least
-        /// one required bookable. Another move is FAILED_PRECONDITION naming the
-        /// current status.
+        /// one required bookable, and what it names must still exist; archiving is
+        /// refused while a package or program uses it. Another move is
+        /// FAILED_PRECONDITION naming the current status; the current status
+        /// itself changes nothing.
         public static let changeStatus = MethodDescriptor(
             service: "bizing.catalog.v1.ServiceTemplates", name: "ChangeStatus",
             input: CatalogV1.ChangeServiceTemplateStatusRequest.descriptor, output: CatalogV1.ServiceTemplate.descriptor,
-            serverStreaming: false, documentation: "draft -> active -> paused -> active ..., and any of them -> archived\n(final). Only active templates can be booked. Activating needs at least\none required bookable. Another move is FAILED_PRECONDITION naming the\ncurrent status."
+            serverStreaming: false, documentation: "draft -> active -> paused -> active ..., and any of them -> archived\n(final). Only active templates can be booked. Activating needs at least\none required bookable, and what it names must still exist; archiving is\nrefused while a package or program uses it. Another move is\nFAILED_PRECONDITION naming the current status; the current status\nitself changes nothing."
         )
 
         public static let descriptor = ServiceDescriptor(
@@ -3996,15 +4020,21 @@ extension CatalogV1 {
     public protocol ServiceTemplatesService: Sendable {
         /// A new template is a draft.
         func create(_ request: CatalogV1.CreateServiceTemplateRequest, context: ServerCallContext) async throws -> CatalogV1.ServiceTemplate
+        /// A live template of the organization (any member).
         func get(_ request: CatalogV1.GetServiceTemplateRequest, context: ServerCallContext) async throws -> CatalogV1.ServiceTemplate
         /// `status` is not maskable: use ChangeStatus.
         func update(_ request: CatalogV1.UpdateServiceTemplateRequest, context: ServerCallContext) async throws -> CatalogV1.ServiceTemplate
+        /// Live templates by location (with those offered everywhere), type,
+        /// status, tags and category, in pages.
         func list(_ request: CatalogV1.ListServiceTemplatesRequest, context: ServerCallContext) async throws -> CatalogV1.ListServiceTemplatesResponse
+        /// With a reason; refused while a package or program uses the template.
         func delete(_ request: CatalogV1.DeleteServiceTemplateRequest, context: ServerCallContext) async throws -> CatalogV1.ServiceTemplate
         /// draft -> active -> paused -> active ..., and any of them -> archived
         /// (final). Only active templates can be booked. Activating needs at least
-        /// one required bookable. Another move is FAILED_PRECONDITION naming the
-        /// current status.
+        /// one required bookable, and what it names must still exist; archiving is
+        /// refused while a package or program uses it. Another move is
+        /// FAILED_PRECONDITION naming the current status; the current status
+        /// itself changes nothing.
         func changeStatus(_ request: CatalogV1.ChangeServiceTemplateStatusRequest, context: ServerCallContext) async throws -> CatalogV1.ServiceTemplate
     }
 }
@@ -4039,30 +4069,35 @@ extension CatalogV1.ServiceTemplatesService {
 extension CatalogV1 {
     /// Things sold on their own or bundled with services.
     public enum Products {
+        /// A product sold at one location or everywhere; its price in the currency there.
         public static let create = MethodDescriptor(
             service: "bizing.catalog.v1.Products", name: "Create",
             input: CatalogV1.CreateProductRequest.descriptor, output: CatalogV1.Product.descriptor,
-            serverStreaming: false, documentation: ""
+            serverStreaming: false, documentation: "A product sold at one location or everywhere; its price in the currency there."
         )
+        /// A live product of the organization (any member).
         public static let get = MethodDescriptor(
             service: "bizing.catalog.v1.Products", name: "Get",
             input: CatalogV1.GetProductRequest.descriptor, output: CatalogV1.Product.descriptor,
-            serverStreaming: false, documentation: ""
+            serverStreaming: false, documentation: "A live product of the organization (any member)."
         )
+        /// Changes the fields named in update_mask (stock, price, status, ...).
         public static let update = MethodDescriptor(
             service: "bizing.catalog.v1.Products", name: "Update",
             input: CatalogV1.UpdateProductRequest.descriptor, output: CatalogV1.Product.descriptor,
-            serverStreaming: false, documentation: ""
+            serverStreaming: false, documentation: "Changes the fields named in update_mask (stock, price, status, ...)."
         )
+        /// Live products by location (with those sold everywhere), type, status and tags, in pages.
         public static let list = MethodDescriptor(
             service: "bizing.catalog.v1.Products", name: "List",
             input: CatalogV1.ListProductsRequest.descriptor, output: CatalogV1.ListProductsResponse.descriptor,
-            serverStreaming: false, documentation: ""
+            serverStreaming: false, documentation: "Live products by location (with those sold everywhere), type, status and tags, in pages."
         )
+        /// With a reason; refused while a template includes the product.
         public static let delete = MethodDescriptor(
             service: "bizing.catalog.v1.Products", name: "Delete",
             input: CatalogV1.DeleteProductRequest.descriptor, output: CatalogV1.Product.descriptor,
-            serverStreaming: false, documentation: ""
+            serverStreaming: false, documentation: "With a reason; refused while a template includes the product."
         )
 
         public static let descriptor = ServiceDescriptor(
@@ -4073,10 +4108,15 @@ extension CatalogV1 {
 
     /// What a server of `bizing.catalog.v1.Products` implements.
     public protocol ProductsService: Sendable {
+        /// A product sold at one location or everywhere; its price in the currency there.
         func create(_ request: CatalogV1.CreateProductRequest, context: ServerCallContext) async throws -> CatalogV1.Product
+        /// A live product of the organization (any member).
         func get(_ request: CatalogV1.GetProductRequest, context: ServerCallContext) async throws -> CatalogV1.Product
+        /// Changes the fields named in update_mask (stock, price, status, ...).
         func update(_ request: CatalogV1.UpdateProductRequest, context: ServerCallContext) async throws -> CatalogV1.Product
+        /// Live products by location (with those sold everywhere), type, status and tags, in pages.
         func list(_ request: CatalogV1.ListProductsRequest, context: ServerCallContext) async throws -> CatalogV1.ListProductsResponse
+        /// With a reason; refused while a template includes the product.
         func delete(_ request: CatalogV1.DeleteProductRequest, context: ServerCallContext) async throws -> CatalogV1.Product
     }
 }
@@ -4108,30 +4148,35 @@ extension CatalogV1.ProductsService {
 extension CatalogV1 {
     /// Bundles of services sold together ("5 massages").
     public enum Packages {
+        /// Owner or admin (a package spans the organization).
         public static let create = MethodDescriptor(
             service: "bizing.catalog.v1.Packages", name: "Create",
             input: CatalogV1.CreatePackageRequest.descriptor, output: CatalogV1.ServicePackage.descriptor,
-            serverStreaming: false, documentation: ""
+            serverStreaming: false, documentation: "Owner or admin (a package spans the organization)."
         )
+        /// A live package of the organization (any member).
         public static let get = MethodDescriptor(
             service: "bizing.catalog.v1.Packages", name: "Get",
             input: CatalogV1.GetPackageRequest.descriptor, output: CatalogV1.ServicePackage.descriptor,
-            serverStreaming: false, documentation: ""
+            serverStreaming: false, documentation: "A live package of the organization (any member)."
         )
+        /// Changes the fields named in update_mask; the original value is recomputed.
         public static let update = MethodDescriptor(
             service: "bizing.catalog.v1.Packages", name: "Update",
             input: CatalogV1.UpdatePackageRequest.descriptor, output: CatalogV1.ServicePackage.descriptor,
-            serverStreaming: false, documentation: ""
+            serverStreaming: false, documentation: "Changes the fields named in update_mask; the original value is recomputed."
         )
+        /// Live packages by status, in pages.
         public static let list = MethodDescriptor(
             service: "bizing.catalog.v1.Packages", name: "List",
             input: CatalogV1.ListPackagesRequest.descriptor, output: CatalogV1.ListPackagesResponse.descriptor,
-            serverStreaming: false, documentation: ""
+            serverStreaming: false, documentation: "Live packages by status, in pages."
         )
+        /// Owner or admin, with a reason.
         public static let delete = MethodDescriptor(
             service: "bizing.catalog.v1.Packages", name: "Delete",
             input: CatalogV1.DeletePackageRequest.descriptor, output: CatalogV1.ServicePackage.descriptor,
-            serverStreaming: false, documentation: ""
+            serverStreaming: false, documentation: "Owner or admin, with a reason."
         )
 
         public static let descriptor = ServiceDescriptor(
@@ -4142,10 +4187,15 @@ extension CatalogV1 {
 
     /// What a server of `bizing.catalog.v1.Packages` implements.
     public protocol PackagesService: Sendable {
+        /// Owner or admin (a package spans the organization).
         func create(_ request: CatalogV1.CreatePackageRequest, context: ServerCallContext) async throws -> CatalogV1.ServicePackage
+        /// A live package of the organization (any member).
         func get(_ request: CatalogV1.GetPackageRequest, context: ServerCallContext) async throws -> CatalogV1.ServicePackage
+        /// Changes the fields named in update_mask; the original value is recomputed.
         func update(_ request: CatalogV1.UpdatePackageRequest, context: ServerCallContext) async throws -> CatalogV1.ServicePackage
+        /// Live packages by status, in pages.
         func list(_ request: CatalogV1.ListPackagesRequest, context: ServerCallContext) async throws -> CatalogV1.ListPackagesResponse
+        /// Owner or admin, with a reason.
         func delete(_ request: CatalogV1.DeletePackageRequest, context: ServerCallContext) async throws -> CatalogV1.ServicePackage
     }
 }
@@ -4177,15 +4227,17 @@ extension CatalogV1.PackagesService {
 extension CatalogV1 {
     /// Multi-session programs ("8-week yoga foundations").
     public enum Programs {
+        /// Owner or admin (a program spans the organization); a new program is a draft.
         public static let create = MethodDescriptor(
             service: "bizing.catalog.v1.Programs", name: "Create",
             input: CatalogV1.CreateProgramRequest.descriptor, output: CatalogV1.ProgramTemplate.descriptor,
-            serverStreaming: false, documentation: ""
+            serverStreaming: false, documentation: "Owner or admin (a program spans the organization); a new program is a draft."
         )
+        /// A live program of the organization (any member).
         public static let get = MethodDescriptor(
             service: "bizing.catalog.v1.Programs", name: "Get",
             input: CatalogV1.GetProgramRequest.descriptor, output: CatalogV1.ProgramTemplate.descriptor,
-            serverStreaming: false, documentation: ""
+            serverStreaming: false, documentation: "A live program of the organization (any member)."
         )
         /// draft -> active -> archived by `status`; archived is final.
         public static let update = MethodDescriptor(
@@ -4193,15 +4245,17 @@ extension CatalogV1 {
             input: CatalogV1.UpdateProgramRequest.descriptor, output: CatalogV1.ProgramTemplate.descriptor,
             serverStreaming: false, documentation: "draft -> active -> archived by `status`; archived is final."
         )
+        /// Live programs by status, in pages.
         public static let list = MethodDescriptor(
             service: "bizing.catalog.v1.Programs", name: "List",
             input: CatalogV1.ListProgramsRequest.descriptor, output: CatalogV1.ListProgramsResponse.descriptor,
-            serverStreaming: false, documentation: ""
+            serverStreaming: false, documentation: "Live programs by status, in pages."
         )
+        /// Owner or admin, with a reason.
         public static let delete = MethodDescriptor(
             service: "bizing.catalog.v1.Programs", name: "Delete",
             input: CatalogV1.DeleteProgramRequest.descriptor, output: CatalogV1.ProgramTemplate.descriptor,
-            serverStreaming: false, documentation: ""
+            serverStreaming: false, documentation: "Owner or admin, with a reason."
         )
 
         public static let descriptor = ServiceDescriptor(
@@ -4212,11 +4266,15 @@ extension CatalogV1 {
 
     /// What a server of `bizing.catalog.v1.Programs` implements.
     public protocol ProgramsService: Sendable {
+        /// Owner or admin (a program spans the organization); a new program is a draft.
         func create(_ request: CatalogV1.CreateProgramRequest, context: ServerCallContext) async throws -> CatalogV1.ProgramTemplate
+        /// A live program of the organization (any member).
         func get(_ request: CatalogV1.GetProgramRequest, context: ServerCallContext) async throws -> CatalogV1.ProgramTemplate
         /// draft -> active -> archived by `status`; archived is final.
         func update(_ request: CatalogV1.UpdateProgramRequest, context: ServerCallContext) async throws -> CatalogV1.ProgramTemplate
+        /// Live programs by status, in pages.
         func list(_ request: CatalogV1.ListProgramsRequest, context: ServerCallContext) async throws -> CatalogV1.ListProgramsResponse
+        /// Owner or admin, with a reason.
         func delete(_ request: CatalogV1.DeleteProgramRequest, context: ServerCallContext) async throws -> CatalogV1.ProgramTemplate
     }
 }

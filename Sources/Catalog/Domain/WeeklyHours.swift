@@ -60,15 +60,15 @@ public struct WeeklyHours: Hashable, Sendable {
         var seenAt: [Weekday: Int] = [:]
         for (dayIndex, day) in wire.days.enumerated() {
             let dayPath = "\(field).days[\(dayIndex)]"
-            guard let weekday = Weekday(day.day) else {
+            let weekday = Weekday(day.day)
+            if weekday == nil {
                 found.append(InvalidField(field: "\(dayPath).day", rule: .required, description: "must be a day of the week"))
-                continue
-            }
-            if let first = seenAt[weekday] {
+            } else if let weekday, let first = seenAt[weekday] {
                 found.append(InvalidField(field: "\(dayPath).day", rule: .conflict, description: "repeats days[\(first)]: list each day once"))
-                continue
+            } else if let weekday {
+                seenAt[weekday] = dayIndex
             }
-            seenAt[weekday] = dayIndex
+            // The ranges are checked whatever the day, so one answer names every problem.
             var ranges: [(range: Range<Int>, index: Int)] = []
             for (index, range) in day.ranges.enumerated() {
                 if let parsed = parseRange(range, field: "\(dayPath).ranges[\(index)]", found: &found) {
@@ -86,7 +86,7 @@ public struct WeeklyHours: Hashable, Sendable {
                 }
                 if next.range.upperBound > reach?.end ?? -1 { reach = (next.range.upperBound, next.index) }
             }
-            days[weekday] = ranges.map(\.range)
+            if let weekday, seenAt[weekday] == dayIndex { days[weekday] = ranges.map(\.range) }
         }
         return (WeeklyHours(days: days), found)
     }

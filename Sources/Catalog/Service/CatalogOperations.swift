@@ -26,8 +26,9 @@ struct CatalogOperations<Kind: CatalogKind>: Sendable {
             let prepared = Self.prepared(requested, organizationID: organizationID, now: now, ids: ids)
             return Kind.presented(try await store.write { db in
                 let access = try OrganizationAccess.resolve(db, caller, organizationID: organizationID)
+                try Self.requireSomeAuthority(access, "create")
                 return try Self.insert(db, prepared, organization: access.organization, now: now, ids: ids) { resource in
-                    try Self.authorize(access, Kind.authorityLocation(resource), "create")
+                    try Self.authorize(access, Kind.authorityLocation(resource), "create", organizationWide: Resource.self == CatalogV1.Location.self)
                 }
             }, now: now)
         }
@@ -57,10 +58,12 @@ struct CatalogOperations<Kind: CatalogKind>: Sendable {
             if mask.isEmpty {
                 found.append(InvalidField(field: "update_mask", rule: .required, description: "must name the fields to change"))
             }
+            let mask = mask.map(Self.snakeCase)
             var probe = patch
             for (index, path) in mask.enumerated() where !Kind.apply(path, from: patch, to: &probe) {
-                found.append(InvalidField(field: "update_mask[\(index)]", rule: .unknown,
-                                          description: "is not a field of a \(Resource.noun) that can be changed"))
+                let hint = path == "status" && Resource.self == CatalogV1.ServiceTemplate.self ? " (its status moves by ChangeStatus)" : ""
+                found.append(InvalidField(field: "update_mask[\(index)]", rule: .unknown, description:
+                    "is not a top-level field of a \(Resource.noun) that can be changed\(hint); one of: \(Self.maskPaths.joined(separator: ", "))"))
             }
             try found.throwIfAny()
             let now = store.clock.now
@@ -68,6 +71,7 @@ struct CatalogOperations<Kind: CatalogKind>: Sendable {
             return Kind.presented(try await store.write { db in
                 let access = try OrganizationAccess.resolve(db, caller, organizationID: organizationID)
                 let previous = try Self.existing(db, organizationID: organizationID, id: id)
+                try Self.requireSomeAuthority(access, "change")
                 try Self.authorize(access, Kind.authorityLocation(previous), "change")
                 var resource = previous
                 for path in mask { _ = Kind.apply(path, from: patch, to: &resource) }
@@ -156,6 +160,25 @@ struct CatalogOperations<Kind: CatalogKind>: Sendable {
         return resource
     }
 
+    /// The mask paths the object has: its top-level fields that `apply` knows.
+    static var maskPaths: [String] {
+        var scratch = empty()
+        return Resource.descriptor.fields.map(\.name).filter { Kind.apply($0, from: scratch, to: &scratch) }
+    }
+
+    /// A mask path as sent: proto names (`time_zone`), or JSON names (`timeZone`) turned into them.
+    static func snakeCase(_ path: String) -> String {
+        var out = ""
+        for character in path {
+            if character.isUppercase, character.isASCII {
+                out += "_" + character.lowercased()
+            } else {
+                out.append(character)
+            }
+        }
+        return out
+    }
+
     /// A live object of the organization; NOT_FOUND otherwise (deleted ones included).
     static func existing(_ db: Database, organizationID: UUID, id: UUID) throws -> Resource {
         guard let resource = try CatalogTables.fetch(db, Resource.self, organizationID: organizationID, id: id) else {
@@ -179,9 +202,8 @@ struct CatalogOperations<Kind: CatalogKind>: Sendable {
         let context = RuleContext(currency: currency, now: now)
         Kind.normalize(&resource, context: context, ids: ids)
         found += Kind.violations(resource, context: context)
-        if found.isEmpty {
-            found += try Kind.references(db, &resource, organization: organization, context: context)
-        }
+        // References too, so one answer names every problem (malformed ids are skipped there).
+        found += try Kind.references(db, &resource, organization: organization, context: context)
         try found.nested(under: Resource.requestField).throwIfAny()
     }
 
@@ -198,11 +220,23 @@ struct CatalogOperations<Kind: CatalogKind>: Sendable {
         case .staff, .provider:
             why = "staff and providers read the catalog; owners, admins and location managers change it"
         default:
-            why = location == nil || organizationWide
-                ? "only owners and admins manage what spans the organization"
-                : "it is at a location outside their scope"
+            if organizationWide {
+                why = "only owners and admins create and delete locations"
+            } else if location == nil {
+                why = "only owners and admins manage what spans the organization"
+            } else {
+                why = Resource.self == CatalogV1.Location.self ? "the location is outside their scope" : "it is at a location outside their scope"
+            }
         }
         throw ContextStatus.permissionDenied("\(access.role.withArticle) in this organization may not \(action) this \(Resource.noun): \(why)")
+    }
+
+    /// Staff and providers change nothing in the catalog: they are told so
+    /// before their input is judged.
+    static func requireSomeAuthority(_ access: OrganizationAccess, _ action: String) throws {
+        if access.role == .staff || access.role == .provider {
+            try authorize(access, nil, action)
+        }
     }
 
     /// The body's refusals as statuses: invalid input, a taken unique value.

@@ -59,6 +59,7 @@ public struct ServiceTemplatesServer: CatalogV1.ServiceTemplatesService {
                 let access = try OrganizationAccess.resolve(db, caller, organizationID: organizationID)
                 var template = try CatalogOperations<ServiceTemplateCatalogKind>.existing(db, organizationID: organizationID, id: id)
                 try CatalogOperations<ServiceTemplateCatalogKind>.authorize(access, ServiceTemplateCatalogKind.authorityLocation(template), "change the status of")
+                if template.status == next { return template }
                 guard ServiceTemplateLifecycle.allows(from: template.status, to: next) else {
                     throw ContextStatus.failedPrecondition(
                         "the template is \(template.status.columnValue): it cannot become \(next.columnValue) (draft -> active <-> paused, any -> archived)")
@@ -73,8 +74,11 @@ public struct ServiceTemplatesServer: CatalogV1.ServiceTemplatesService {
                         problems += failure.violations
                     }
                     if let problem = problems.first {
-                        throw ContextStatus.failedPrecondition("the template cannot be activated: \(problem.field) \(problem.description)")
+                        throw ContextStatus.failedPrecondition("the template cannot be activated: \(problem.field): \(problem.description)")
                     }
+                }
+                if next == .archived {
+                    try CatalogUsage.refuse("archive", "service template", usedBy: CatalogUsage.packagesAndPrograms(db, using: template))
                 }
                 template.status = next
                 template.updatedAt = now

@@ -1,5 +1,5 @@
 public import BizingAPI
-import BizingRPC
+public import BizingRPC
 import BizingStore
 public import Foundation
 public import GRDB
@@ -15,6 +15,8 @@ public protocol CatalogResource: Codable, Sendable {
     static var requestField: String { get }
     /// The field whose value is unique among the organization's live objects.
     static var uniqueField: String { get }
+    /// The generated descriptor (field names, for update masks).
+    static var descriptor: MessageDescriptor { get }
 
     var id: String { get set }
     var organizationId: String { get set }

@@ -36,7 +36,7 @@ extension GeneratedCommands {
         struct GetCommand: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "get",
-                abstract: "Calls bizing.catalog.v1.Locations/Get.",
+                abstract: "A live location of the organization (any member).",
                 discussion: "The request is a bizing.catalog.v1.GetLocationRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- location_id (string, --location-id)\n\nPrints the bizing.catalog.v1.Location as JSON.")
 
             @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
@@ -82,7 +82,7 @@ extension GeneratedCommands {
         struct ListCommand: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "list",
-                abstract: "Calls bizing.catalog.v1.Locations/List.",
+                abstract: "The organization's live locations, by status and type, in pages.",
                 discussion: "The request is a bizing.catalog.v1.ListLocationsRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- page_size (uint32, --page-size)\n- page_token (string, --page-token)\n- status (enum bizing.catalog.v1.LocationStatus, --status): Unspecified: any.\n- type (enum bizing.catalog.v1.LocationType, --type)\n\nPrints the bizing.catalog.v1.ListLocationsResponse as JSON.")
 
             @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
@@ -117,7 +117,7 @@ extension GeneratedCommands {
         struct DeleteCommand: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "delete",
-                abstract: "Owner or admin. A location with live bookables, templates or products cannot be deleted (FAILED_PRECONDITION): delete or move them first.",
+                abstract: "Owner or admin, with a reason. A location with live bookables, templates or products, or providers who also work there, cannot be deleted (FAILED_PRECONDITION): delete or move them first.",
                 discussion: "The request is a bizing.catalog.v1.DeleteLocationRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- location_id (string, --location-id)\n- reason (string, --reason): Why (1 to 500 characters), kept with the row.\n\nPrints the bizing.catalog.v1.Location as JSON.")
 
             @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
@@ -178,7 +178,7 @@ extension GeneratedCommands {
         struct CreateCommand: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "create",
-                abstract: "Calls bizing.catalog.v1.Bookables/Create.",
+                abstract: "Creates a bookable of a kind, with its part for that kind, and its calendar.",
                 discussion: "The request is a bizing.catalog.v1.CreateBookableRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- bookable (message bizing.catalog.v1.Bookable, --data only)\n\nPrints the bizing.catalog.v1.Bookable as JSON.")
 
             @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
@@ -197,7 +197,7 @@ extension GeneratedCommands {
         struct GetCommand: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "get",
-                abstract: "Calls bizing.catalog.v1.Bookables/Get.",
+                abstract: "A live bookable of the organization (any member).",
                 discussion: "The request is a bizing.catalog.v1.GetBookableRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- bookable_id (string, --bookable-id)\n\nPrints the bizing.catalog.v1.Bookable as JSON.")
 
             @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
@@ -243,7 +243,7 @@ extension GeneratedCommands {
         struct ListCommand: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "list",
-                abstract: "Calls bizing.catalog.v1.Bookables/List.",
+                abstract: "Live bookables by location, kind, status, tags and category, in pages.",
                 discussion: "The request is a bizing.catalog.v1.ListBookablesRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- page_size (uint32, --page-size)\n- page_token (string, --page-token)\n- location_id (string, --location-id): Filters; empty or unspecified: any. Tags: every one listed must be present.\n- kind (enum bizing.catalog.v1.BookableKind, --kind)\n- status (enum bizing.catalog.v1.BookableStatus, --status)\n- tags (repeated string, --tags)\n- category (string, --category)\n\nPrints the bizing.catalog.v1.ListBookablesResponse as JSON.")
 
             @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
@@ -290,7 +290,7 @@ extension GeneratedCommands {
         struct DeleteCommand: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "delete",
-                abstract: "Calls bizing.catalog.v1.Bookables/Delete.",
+                abstract: "With a reason; refused while a template names the bookable specifically.",
                 discussion: "The request is a bizing.catalog.v1.DeleteBookableRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- bookable_id (string, --bookable-id)\n- reason (string, --reason)\n\nPrints the bizing.catalog.v1.Bookable as JSON.")
 
             @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
@@ -347,7 +347,7 @@ extension GeneratedCommands {
         struct GetCommand: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "get",
-                abstract: "Calls bizing.catalog.v1.ServiceTemplates/Get.",
+                abstract: "A live template of the organization (any member).",
                 discussion: "The request is a bizing.catalog.v1.GetServiceTemplateRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- service_template_id (string, --service-template-id)\n\nPrints the bizing.catalog.v1.ServiceTemplate as JSON.")
 
             @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
@@ -393,7 +393,7 @@ extension GeneratedCommands {
         struct ListCommand: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "list",
-                abstract: "Calls bizing.catalog.v1.ServiceTemplates/List.",
+                abstract: "Live templates by location (with those offered everywhere), type, status, tags and category, in pages.",
                 discussion: "The request is a bizing.catalog.v1.ListServiceTemplatesRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- page_size (uint32, --page-size)\n- page_token (string, --page-token)\n- location_id (string, --location-id): A location also matches the templates offered at every location.\n- type (enum bizing.catalog.v1.ServiceType, --type)\n- status (enum bizing.catalog.v1.ServiceTemplateStatus, --status)\n- tags (repeated string, --tags)\n- category (string, --category)\n\nPrints the bizing.catalog.v1.ListServiceTemplatesResponse as JSON.")
 
             @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
@@ -440,7 +440,7 @@ extension GeneratedCommands {
         struct DeleteCommand: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "delete",
-                abstract: "Calls bizing.catalog.v1.ServiceTemplates/Delete.",
+                abstract: "With a reason; refused while a package or program uses the template.",
                 discussion: "The request is a bizing.catalog.v1.DeleteServiceTemplateRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- service_template_id (string, --service-template-id)\n- reason (string, --reason)\n\nPrints the bizing.catalog.v1.ServiceTemplate as JSON.")
 
             @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
@@ -467,7 +467,7 @@ extension GeneratedCommands {
         struct ChangeStatusCommand: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "change-status",
-                abstract: "draft -> active -> paused -> active ..., and any of them -> archived (final). Only active templates can be booked. Activating needs at least one required bookable. Another move is FAILED_PRECONDITION naming the current status.",
+                abstract: "draft -> active -> paused -> active ..., and any of them -> archived (final). Only active templates can be booked. Activating needs at least one required bookable, and what it names must still exist; archiving is refused while a package or program uses it. Another move is FAILED_PRECONDITION naming the current status; the current status itself changes nothing.",
                 discussion: "The request is a bizing.catalog.v1.ChangeServiceTemplateStatusRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- service_template_id (string, --service-template-id)\n- status (enum bizing.catalog.v1.ServiceTemplateStatus, --status)\n\nPrints the bizing.catalog.v1.ServiceTemplate as JSON.")
 
             @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
@@ -505,7 +505,7 @@ extension GeneratedCommands {
         struct CreateCommand: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "create",
-                abstract: "Calls bizing.catalog.v1.Products/Create.",
+                abstract: "A product sold at one location or everywhere; its price in the currency there.",
                 discussion: "The request is a bizing.catalog.v1.CreateProductRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- product (message bizing.catalog.v1.Product, --data only)\n\nPrints the bizing.catalog.v1.Product as JSON.")
 
             @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
@@ -524,7 +524,7 @@ extension GeneratedCommands {
         struct GetCommand: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "get",
-                abstract: "Calls bizing.catalog.v1.Products/Get.",
+                abstract: "A live product of the organization (any member).",
                 discussion: "The request is a bizing.catalog.v1.GetProductRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- product_id (string, --product-id)\n\nPrints the bizing.catalog.v1.Product as JSON.")
 
             @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
@@ -547,7 +547,7 @@ extension GeneratedCommands {
         struct UpdateCommand: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "update",
-                abstract: "Calls bizing.catalog.v1.Products/Update.",
+                abstract: "Changes the fields named in update_mask (stock, price, status, ...).",
                 discussion: "The request is a bizing.catalog.v1.UpdateProductRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- product (message bizing.catalog.v1.Product, --data only)\n- update_mask (repeated string, --update-mask)\n\nPrints the bizing.catalog.v1.Product as JSON.")
 
             @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
@@ -570,7 +570,7 @@ extension GeneratedCommands {
         struct ListCommand: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "list",
-                abstract: "Calls bizing.catalog.v1.Products/List.",
+                abstract: "Live products by location (with those sold everywhere), type, status and tags, in pages.",
                 discussion: "The request is a bizing.catalog.v1.ListProductsRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- page_size (uint32, --page-size)\n- page_token (string, --page-token)\n- location_id (string, --location-id): A location also matches the products sold at every location.\n- type (enum bizing.catalog.v1.ProductType, --type)\n- status (enum bizing.catalog.v1.ProductStatus, --status)\n- tags (repeated string, --tags)\n\nPrints the bizing.catalog.v1.ListProductsResponse as JSON.")
 
             @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
@@ -613,7 +613,7 @@ extension GeneratedCommands {
         struct DeleteCommand: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "delete",
-                abstract: "Calls bizing.catalog.v1.Products/Delete.",
+                abstract: "With a reason; refused while a template includes the product.",
                 discussion: "The request is a bizing.catalog.v1.DeleteProductRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- product_id (string, --product-id)\n- reason (string, --reason)\n\nPrints the bizing.catalog.v1.Product as JSON.")
 
             @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
@@ -651,7 +651,7 @@ extension GeneratedCommands {
         struct CreateCommand: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "create",
-                abstract: "Calls bizing.catalog.v1.Packages/Create.",
+                abstract: "Owner or admin (a package spans the organization).",
                 discussion: "The request is a bizing.catalog.v1.CreatePackageRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- service_package (message bizing.catalog.v1.ServicePackage, --data only)\n\nPrints the bizing.catalog.v1.ServicePackage as JSON.")
 
             @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
@@ -670,7 +670,7 @@ extension GeneratedCommands {
         struct GetCommand: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "get",
-                abstract: "Calls bizing.catalog.v1.Packages/Get.",
+                abstract: "A live package of the organization (any member).",
                 discussion: "The request is a bizing.catalog.v1.GetPackageRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- package_id (string, --package-id)\n\nPrints the bizing.catalog.v1.ServicePackage as JSON.")
 
             @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
@@ -693,7 +693,7 @@ extension GeneratedCommands {
         struct UpdateCommand: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "update",
-                abstract: "Calls bizing.catalog.v1.Packages/Update.",
+                abstract: "Changes the fields named in update_mask; the original value is recomputed.",
                 discussion: "The request is a bizing.catalog.v1.UpdatePackageRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- service_package (message bizing.catalog.v1.ServicePackage, --data only)\n- update_mask (repeated string, --update-mask)\n\nPrints the bizing.catalog.v1.ServicePackage as JSON.")
 
             @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
@@ -716,7 +716,7 @@ extension GeneratedCommands {
         struct ListCommand: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "list",
-                abstract: "Calls bizing.catalog.v1.Packages/List.",
+                abstract: "Live packages by status, in pages.",
                 discussion: "The request is a bizing.catalog.v1.ListPackagesRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- page_size (uint32, --page-size)\n- page_token (string, --page-token)\n- status (enum bizing.catalog.v1.PackageStatus, --status)\n\nPrints the bizing.catalog.v1.ListPackagesResponse as JSON.")
 
             @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
@@ -747,7 +747,7 @@ extension GeneratedCommands {
         struct DeleteCommand: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "delete",
-                abstract: "Calls bizing.catalog.v1.Packages/Delete.",
+                abstract: "Owner or admin, with a reason.",
                 discussion: "The request is a bizing.catalog.v1.DeletePackageRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- package_id (string, --package-id)\n- reason (string, --reason)\n\nPrints the bizing.catalog.v1.ServicePackage as JSON.")
 
             @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
@@ -785,7 +785,7 @@ extension GeneratedCommands {
         struct CreateCommand: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "create",
-                abstract: "Calls bizing.catalog.v1.Programs/Create.",
+                abstract: "Owner or admin (a program spans the organization); a new program is a draft.",
                 discussion: "The request is a bizing.catalog.v1.CreateProgramRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- program (message bizing.catalog.v1.ProgramTemplate, --data only)\n\nPrints the bizing.catalog.v1.ProgramTemplate as JSON.")
 
             @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
@@ -804,7 +804,7 @@ extension GeneratedCommands {
         struct GetCommand: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "get",
-                abstract: "Calls bizing.catalog.v1.Programs/Get.",
+                abstract: "A live program of the organization (any member).",
                 discussion: "The request is a bizing.catalog.v1.GetProgramRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- program_id (string, --program-id)\n\nPrints the bizing.catalog.v1.ProgramTemplate as JSON.")
 
             @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
@@ -850,7 +850,7 @@ extension GeneratedCommands {
         struct ListCommand: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "list",
-                abstract: "Calls bizing.catalog.v1.Programs/List.",
+                abstract: "Live programs by status, in pages.",
                 discussion: "The request is a bizing.catalog.v1.ListProgramsRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- page_size (uint32, --page-size)\n- page_token (string, --page-token)\n- status (enum bizing.catalog.v1.ProgramStatus, --status)\n\nPrints the bizing.catalog.v1.ListProgramsResponse as JSON.")
 
             @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
@@ -881,7 +881,7 @@ extension GeneratedCommands {
         struct DeleteCommand: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "delete",
-                abstract: "Calls bizing.catalog.v1.Programs/Delete.",
+                abstract: "Owner or admin, with a reason.",
                 discussion: "The request is a bizing.catalog.v1.DeleteProgramRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- program_id (string, --program-id)\n- reason (string, --reason)\n\nPrints the bizing.catalog.v1.ProgramTemplate as JSON.")
 
             @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))

@@ -45,15 +45,16 @@ import Testing
                 CatalogV1.Products.create, CatalogV1.CreateProductRequest(organizationId: org.id, product: CatalogSample.product("SKU-1", location: studio.id)),
                 token: org.token)
             #expect(sameSKU.code == .alreadyExists && catalogViolationFields(sameSKU) == ["product.sku"])
-            _ = try await h.create(CatalogSample.package("bundle", items: [(template.id, 1)], total: 100), in: org)
+            let sold = try await h.create(CatalogSample.template("sold"), in: org)
+            _ = try await h.create(CatalogSample.package("bundle", items: [(sold.id, 1)], total: 100), in: org)
             let samePackage = try await h.failure(
                 CatalogV1.Packages.create,
-                CatalogV1.CreatePackageRequest(organizationId: org.id, servicePackage: CatalogSample.package("bundle", items: [(template.id, 2)], total: 100)),
+                CatalogV1.CreatePackageRequest(organizationId: org.id, servicePackage: CatalogSample.package("bundle", items: [(sold.id, 2)], total: 100)),
                 token: org.token)
             #expect(samePackage.code == .alreadyExists && catalogViolationFields(samePackage) == ["service_package.slug"])
-            _ = try await h.create(CatalogSample.program("course", templates: [template.id]), in: org)
+            _ = try await h.create(CatalogSample.program("course", templates: [sold.id]), in: org)
             let sameProgram = try await h.failure(
-                CatalogV1.Programs.create, CatalogV1.CreateProgramRequest(organizationId: org.id, program: CatalogSample.program("course", templates: [template.id])),
+                CatalogV1.Programs.create, CatalogV1.CreateProgramRequest(organizationId: org.id, program: CatalogSample.program("course", templates: [sold.id])),
                 token: org.token)
             #expect(sameProgram.code == .alreadyExists && catalogViolationFields(sameProgram) == ["program.slug"])
 
@@ -170,26 +171,11 @@ import Testing
                 token: org.token)
             #expect(atDeleted.code == .invalidArgument && catalogViolationFields(atDeleted) == ["bookable.location_id"])
 
-            // Template (and ChangeStatus).
-            _ = try await h.call(
+            // A template still sold by a package or a program cannot go.
+            let inUse = try await h.failure(
                 CatalogV1.ServiceTemplates.delete,
-                CatalogV1.DeleteServiceTemplateRequest(organizationId: org.id, serviceTemplateId: template.id, reason: "retired"), token: org.token,
-                as: CatalogV1.ServiceTemplate.self)
-            #expect(await h.code(
-                CatalogV1.ServiceTemplates.get, CatalogV1.GetServiceTemplateRequest(organizationId: org.id, serviceTemplateId: template.id), token: org.token) == .notFound)
-            #expect(await h.code(
-                CatalogV1.ServiceTemplates.changeStatus,
-                CatalogV1.ChangeServiceTemplateStatusRequest(organizationId: org.id, serviceTemplateId: template.id, status: .archived), token: org.token) == .notFound)
-            #expect(await h.code(
-                CatalogV1.ServiceTemplates.update,
-                CatalogV1.UpdateServiceTemplateRequest(
-                    organizationId: org.id, serviceTemplate: CatalogV1.ServiceTemplate(id: template.id, name: "x"), updateMask: ["name"]),
-                token: org.token) == .notFound)
-            #expect(await h.code(
-                CatalogV1.ServiceTemplates.delete,
-                CatalogV1.DeleteServiceTemplateRequest(organizationId: org.id, serviceTemplateId: template.id, reason: "again"), token: org.token) == .notFound)
-            #expect(try await h.allTemplates(CatalogV1.ListServiceTemplatesRequest(organizationId: org.id), token: org.token).isEmpty)
-            #expect(try await h.deletionColumns("service_templates", id: template.id)?.deletionReason == "retired")
+                CatalogV1.DeleteServiceTemplateRequest(organizationId: org.id, serviceTemplateId: template.id, reason: "retired"), token: org.token)
+            #expect(inUse.code == .failedPrecondition && inUse.message.contains("package Package bundle") && inUse.message.contains("program Program course"))
 
             // Product.
             _ = try await h.call(
@@ -232,6 +218,27 @@ import Testing
                 CatalogV1.Programs.delete, CatalogV1.DeleteProgramRequest(organizationId: org.id, programId: program.id, reason: "again"), token: org.token) == .notFound)
             #expect(try await h.allPrograms(CatalogV1.ListProgramsRequest(organizationId: org.id), token: org.token).isEmpty)
             #expect(try await h.deletionColumns("program_templates", id: program.id)?.deletionReason == "no teacher")
+
+            // Template (and ChangeStatus).
+            _ = try await h.call(
+                CatalogV1.ServiceTemplates.delete,
+                CatalogV1.DeleteServiceTemplateRequest(organizationId: org.id, serviceTemplateId: template.id, reason: "retired"), token: org.token,
+                as: CatalogV1.ServiceTemplate.self)
+            #expect(await h.code(
+                CatalogV1.ServiceTemplates.get, CatalogV1.GetServiceTemplateRequest(organizationId: org.id, serviceTemplateId: template.id), token: org.token) == .notFound)
+            #expect(await h.code(
+                CatalogV1.ServiceTemplates.changeStatus,
+                CatalogV1.ChangeServiceTemplateStatusRequest(organizationId: org.id, serviceTemplateId: template.id, status: .archived), token: org.token) == .notFound)
+            #expect(await h.code(
+                CatalogV1.ServiceTemplates.update,
+                CatalogV1.UpdateServiceTemplateRequest(
+                    organizationId: org.id, serviceTemplate: CatalogV1.ServiceTemplate(id: template.id, name: "x"), updateMask: ["name"]),
+                token: org.token) == .notFound)
+            #expect(await h.code(
+                CatalogV1.ServiceTemplates.delete,
+                CatalogV1.DeleteServiceTemplateRequest(organizationId: org.id, serviceTemplateId: template.id, reason: "again"), token: org.token) == .notFound)
+            #expect(try await h.allTemplates(CatalogV1.ListServiceTemplatesRequest(organizationId: org.id), token: org.token).isEmpty)
+            #expect(try await h.deletionColumns("service_templates", id: template.id)?.deletionReason == "retired")
         }
     }
 

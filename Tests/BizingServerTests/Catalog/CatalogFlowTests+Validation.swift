@@ -113,6 +113,7 @@ import Testing
                 CatalogV1.ServiceTemplates.create, CatalogV1.CreateServiceTemplateRequest(organizationId: org.id, serviceTemplate: template), token: org.token)
             Self.expectViolations(badTemplate, [
                 "service_template.duration.interval_minutes", "service_template.required_bookables[0].count", "service_template.capacity.type",
+                "service_template.required_bookables[0].bookable_id",
                 "service_template.pricing.base_price.currency", "service_template.deposit", "service_template.reservation.hold_minutes",
             ])
 
@@ -143,6 +144,7 @@ import Testing
                 CatalogV1.Programs.create, CatalogV1.CreateProgramRequest(organizationId: org.id, program: program), token: org.token)
             Self.expectViolations(badProgram, [
                 "program.sessions[0].sequence_number", "program.sessions[0].allow_drop_in", "program.full_program_price", "program.min_attendance_required",
+                "program.sessions[0].service_template_id",
             ])
 
             // Request fields outside the object.

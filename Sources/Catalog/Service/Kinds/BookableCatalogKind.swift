@@ -56,7 +56,8 @@ enum BookableCatalogKind: CatalogKind {
         if let provider = bookable.provider {
             let requested = provider.locationIds.compactMap(UUID.init(uuidString:))
             let live = try CatalogTables.liveIDs(db, CatalogV1.Location.self, organizationID: organizationID, among: requested)
-            for (index, id) in provider.locationIds.enumerated() where !live.contains(UUID(uuidString: id) ?? UUID()) {
+            // Malformed ids are the object's own rules' to report.
+            for (index, id) in provider.locationIds.enumerated() where UUID(uuidString: id).map(live.contains) == false {
                 found.append(InvalidField(field: "provider.location_ids[\(index)]", rule: .unknown, description: "is not a location of this organization"))
             }
             if let userID = UUID(uuidString: provider.userId),
@@ -71,7 +72,7 @@ enum BookableCatalogKind: CatalogKind {
         if let company = bookable.companyProvider, let householdID = UUID(uuidString: company.householdId) {
             if let household = try IdentityDirectory.company(db, householdID: householdID),
                try IdentityDirectory.isMemberOrInvitee(db, organizationID: organizationID, userID: household.primaryContactID) {
-                for (index, id) in company.technicianIds.enumerated() where !household.members.contains(UUID(uuidString: id) ?? UUID()) {
+                for (index, id) in company.technicianIds.enumerated() where UUID(uuidString: id).map(household.members.contains) == false {
                     found.append(InvalidField(field: "company_provider.technician_ids[\(index)]", rule: .unknown,
                                               description: "is not a member of the company household"))
                 }
@@ -113,6 +114,10 @@ enum BookableCatalogKind: CatalogKind {
         } else {
             try CatalogTables.updateCalendarZone(db, bookableID: bookableID, timeZone: location.timeZone, now: now)
         }
+    }
+
+    static func checkDeletable(_ db: Database, _ bookable: Resource) throws {
+        try CatalogUsage.refuse("delete", "bookable", usedBy: CatalogUsage.templates(db, requiringBookable: bookable))
     }
 
     static func presented(_ bookable: Resource, now: Date) -> Resource {

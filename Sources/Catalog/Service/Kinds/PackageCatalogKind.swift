@@ -45,9 +45,15 @@ enum PackageCatalogKind: CatalogKind {
                                           description: "is priced in \(price.currency), the package in \(context.currency)"))
             }
             value += price.amountMinor * Int64(item.quantity)
+            if !template.locationId.isEmpty {
+                for (locationIndex, id) in item.allowedLocationIds.enumerated() where UUID(uuidString: id) != nil && id != template.locationId {
+                    found.append(InvalidField(field: "\(path).allowed_location_ids[\(locationIndex)]", rule: .conflict,
+                                              description: "the template is offered only at its own location"))
+                }
+            }
             let locations = item.allowedLocationIds.compactMap(UUID.init(uuidString:))
             let live = try CatalogTables.liveIDs(db, CatalogV1.Location.self, organizationID: organization.id, among: locations)
-            for (locationIndex, id) in item.allowedLocationIds.enumerated() where !live.contains(UUID(uuidString: id) ?? UUID()) {
+            for (locationIndex, id) in item.allowedLocationIds.enumerated() where UUID(uuidString: id).map(live.contains) == false {
                 found.append(InvalidField(field: "\(path).allowed_location_ids[\(locationIndex)]", rule: .unknown,
                                           description: "is not a location of this organization"))
             }

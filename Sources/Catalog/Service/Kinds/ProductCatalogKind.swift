@@ -25,6 +25,10 @@ enum ProductCatalogKind: CatalogKind {
         ProductRules.violations(product, context: context)
     }
 
+    static func checkDeletable(_ db: Database, _ product: Resource) throws {
+        try CatalogUsage.refuse("delete", "product", usedBy: CatalogUsage.templates(db, including: product))
+    }
+
     static func apply(_ path: String, from patch: Resource, to product: inout Resource) -> Bool {
         switch path {
         case "location_id": product.locationId = patch.locationId

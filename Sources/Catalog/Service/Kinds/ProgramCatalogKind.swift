@@ -31,7 +31,7 @@ enum ProgramCatalogKind: CatalogKind {
         let live = try CatalogTables.liveIDs(db, CatalogV1.ServiceTemplate.self, organizationID: organization.id, among: ids,
                                              where: ListCondition("status <> 'archived'"))
         return program.sessions.enumerated().compactMap { index, session in
-            live.contains(UUID(uuidString: session.serviceTemplateId) ?? UUID()) ? nil
+            UUID(uuidString: session.serviceTemplateId).map(live.contains) != false ? nil
                 : InvalidField(field: "sessions[\(index)].service_template_id", rule: .unknown,
                                description: "is not a live, unarchived service template of this organization")
         }

@@ -56,22 +56,33 @@ enum ServiceTemplateCatalogKind: CatalogKind {
         for (field, requirements) in [("required_bookables", template.requiredBookables), ("optional_bookables", template.optionalBookables)] {
             for (index, requirement) in requirements.enumerated() {
                 guard let id = UUID(uuidString: requirement.bookableId) else { continue }
-                let matching = try CatalogTables.liveIDs(db, CatalogV1.Bookable.self, organizationID: organizationID, among: [id],
-                                                        where: .equals("kind", requirement.kind.columnValue))
-                if matching.isEmpty {
+                let bookable = try CatalogTables.fetch(db, CatalogV1.Bookable.self, organizationID: organizationID, id: id)
+                guard let bookable, bookable.kind == requirement.kind else {
                     found.append(InvalidField(field: "\(field)[\(index)].bookable_id", rule: .unknown,
-                                              description: "is not a \(requirement.kind.columnValue) bookable of this organization"))
+                                              description: "is not a live \(requirement.kind.columnValue) bookable of this organization"))
+                    continue
+                }
+                // A template offered at one location books what works there.
+                let worksThere = template.locationId.isEmpty || bookable.locationId == template.locationId
+                    || (bookable.provider?.locationIds.contains(template.locationId) ?? false)
+                if !worksThere {
+                    found.append(InvalidField(field: "\(field)[\(index)].bookable_id", rule: .conflict,
+                                              description: "is at another location than the template's"))
                 }
             }
         }
         let productIDs = template.includedProducts.compactMap { UUID(uuidString: $0.productId) }
         let active = try CatalogTables.liveIDs(db, CatalogV1.Product.self, organizationID: organizationID, among: productIDs,
                                                where: .equals("status", CatalogV1.ProductStatus.active.columnValue))
-        for (index, product) in template.includedProducts.enumerated() where !active.contains(UUID(uuidString: product.productId) ?? UUID()) {
+        for (index, product) in template.includedProducts.enumerated() where UUID(uuidString: product.productId).map(active.contains) == false {
             found.append(InvalidField(field: "included_products[\(index)].product_id", rule: .unknown,
                                       description: "is not an active product of this organization"))
         }
         return found
+    }
+
+    static func checkDeletable(_ db: Database, _ template: Resource) throws {
+        try CatalogUsage.refuse("delete", "service template", usedBy: CatalogUsage.packagesAndPrograms(db, using: template))
     }
 
     static func apply(_ path: String, from patch: Resource, to template: inout Resource) -> Bool {

@@ -18,6 +18,7 @@ extension CatalogV1.Locations {
             try await connection.unary(CatalogV1.Locations.create.fullName, request, as: CatalogV1.Location.self, metadata: metadata, timeout: timeout)
         }
 
+        /// A live location of the organization (any member).
         public func get(_ request: CatalogV1.GetLocationRequest, metadata: [MetadataEntry] = [], timeout: Duration? = nil) async throws -> CatalogV1.Location {
             try await connection.unary(CatalogV1.Locations.get.fullName, request, as: CatalogV1.Location.self, metadata: metadata, timeout: timeout)
         }
@@ -27,12 +28,14 @@ extension CatalogV1.Locations {
             try await connection.unary(CatalogV1.Locations.update.fullName, request, as: CatalogV1.Location.self, metadata: metadata, timeout: timeout)
         }
 
+        /// The organization's live locations, by status and type, in pages.
         public func list(_ request: CatalogV1.ListLocationsRequest, metadata: [MetadataEntry] = [], timeout: Duration? = nil) async throws -> CatalogV1.ListLocationsResponse {
             try await connection.unary(CatalogV1.Locations.list.fullName, request, as: CatalogV1.ListLocationsResponse.self, metadata: metadata, timeout: timeout)
         }
 
-        /// Owner or admin. A location with live bookables, templates or products
-        /// cannot be deleted (FAILED_PRECONDITION): delete or move them first.
+        /// Owner or admin, with a reason. A location with live bookables,
+        /// templates or products, or providers who also work there, cannot be
+        /// deleted (FAILED_PRECONDITION): delete or move them first.
         public func delete(_ request: CatalogV1.DeleteLocationRequest, metadata: [MetadataEntry] = [], timeout: Duration? = nil) async throws -> CatalogV1.Location {
             try await connection.unary(CatalogV1.Locations.delete.fullName, request, as: CatalogV1.Location.self, metadata: metadata, timeout: timeout)
         }
@@ -54,10 +57,12 @@ extension CatalogV1.Bookables {
             self.connection = connection
         }
 
+        /// Creates a bookable of a kind, with its part for that kind, and its calendar.
         public func create(_ request: CatalogV1.CreateBookableRequest, metadata: [MetadataEntry] = [], timeout: Duration? = nil) async throws -> CatalogV1.Bookable {
             try await connection.unary(CatalogV1.Bookables.create.fullName, request, as: CatalogV1.Bookable.self, metadata: metadata, timeout: timeout)
         }
 
+        /// A live bookable of the organization (any member).
         public func get(_ request: CatalogV1.GetBookableRequest, metadata: [MetadataEntry] = [], timeout: Duration? = nil) async throws -> CatalogV1.Bookable {
             try await connection.unary(CatalogV1.Bookables.get.fullName, request, as: CatalogV1.Bookable.self, metadata: metadata, timeout: timeout)
         }
@@ -67,10 +72,12 @@ extension CatalogV1.Bookables {
             try await connection.unary(CatalogV1.Bookables.update.fullName, request, as: CatalogV1.Bookable.self, metadata: metadata, timeout: timeout)
         }
 
+        /// Live bookables by location, kind, status, tags and category, in pages.
         public func list(_ request: CatalogV1.ListBookablesRequest, metadata: [MetadataEntry] = [], timeout: Duration? = nil) async throws -> CatalogV1.ListBookablesResponse {
             try await connection.unary(CatalogV1.Bookables.list.fullName, request, as: CatalogV1.ListBookablesResponse.self, metadata: metadata, timeout: timeout)
         }
 
+        /// With a reason; refused while a template names the bookable specifically.
         public func delete(_ request: CatalogV1.DeleteBookableRequest, metadata: [MetadataEntry] = [], timeout: Duration? = nil) async throws -> CatalogV1.Bookable {
             try await connection.unary(CatalogV1.Bookables.delete.fullName, request, as: CatalogV1.Bookable.self, metadata: metadata, timeout: timeout)
         }
@@ -91,6 +98,7 @@ extension CatalogV1.ServiceTemplates {
             try await connection.unary(CatalogV1.ServiceTemplates.create.fullName, request, as: CatalogV1.ServiceTemplate.self, metadata: metadata, timeout: timeout)
         }
 
+        /// A live template of the organization (any member).
         public func get(_ request: CatalogV1.GetServiceTemplateRequest, metadata: [MetadataEntry] = [], timeout: Duration? = nil) async throws -> CatalogV1.ServiceTemplate {
             try await connection.unary(CatalogV1.ServiceTemplates.get.fullName, request, as: CatalogV1.ServiceTemplate.self, metadata: metadata, timeout: timeout)
         }
@@ -100,18 +108,23 @@ extension CatalogV1.ServiceTemplates {
             try await connection.unary(CatalogV1.ServiceTemplates.update.fullName, request, as: CatalogV1.ServiceTemplate.self, metadata: metadata, timeout: timeout)
         }
 
+        /// Live templates by location (with those offered everywhere), type,
+        /// status, tags and category, in pages.
         public func list(_ request: CatalogV1.ListServiceTemplatesRequest, metadata: [MetadataEntry] = [], timeout: Duration? = nil) async throws -> CatalogV1.ListServiceTemplatesResponse {
             try await connection.unary(CatalogV1.ServiceTemplates.list.fullName, request, as: CatalogV1.ListServiceTemplatesResponse.self, metadata: metadata, timeout: timeout)
         }
 
+        /// With a reason; refused while a package or program uses the template.
         public func delete(_ request: CatalogV1.DeleteServiceTemplateRequest, metadata: [MetadataEntry] = [], timeout: Duration? = nil) async throws -> CatalogV1.ServiceTemplate {
             try await connection.unary(CatalogV1.ServiceTemplates.delete.fullName, request, as: CatalogV1.ServiceTemplate.self, metadata: metadata, timeout: timeout)
         }
 
         /// draft -> active -> paused -> active ..., and any of them -> archived
         /// (final). Only active templates can be booked. Activating needs at least
-        /// one required bookable. Another move is FAILED_PRECONDITION naming the
-        /// current status.
+        /// one required bookable, and what it names must still exist; archiving is
+        /// refused while a package or program uses it. Another move is
+        /// FAILED_PRECONDITION naming the current status; the current status
+        /// itself changes nothing.
         public func changeStatus(_ request: CatalogV1.ChangeServiceTemplateStatusRequest, metadata: [MetadataEntry] = [], timeout: Duration? = nil) async throws -> CatalogV1.ServiceTemplate {
             try await connection.unary(CatalogV1.ServiceTemplates.changeStatus.fullName, request, as: CatalogV1.ServiceTemplate.self, metadata: metadata, timeout: timeout)
         }
@@ -127,22 +140,27 @@ extension CatalogV1.Products {
             self.connection = connection
         }
 
+        /// A product sold at one location or everywhere; its price in the currency there.
         public func create(_ request: CatalogV1.CreateProductRequest, metadata: [MetadataEntry] = [], timeout: Duration? = nil) async throws -> CatalogV1.Product {
             try await connection.unary(CatalogV1.Products.create.fullName, request, as: CatalogV1.Product.self, metadata: metadata, timeout: timeout)
         }
 
+        /// A live product of the organization (any member).
         public func get(_ request: CatalogV1.GetProductRequest, metadata: [MetadataEntry] = [], timeout: Duration? = nil) async throws -> CatalogV1.Product {
             try await connection.unary(CatalogV1.Products.get.fullName, request, as: CatalogV1.Product.self, metadata: metadata, timeout: timeout)
         }
 
+        /// Changes the fields named in update_mask (stock, price, status, ...).
         public func update(_ request: CatalogV1.UpdateProductRequest, metadata: [MetadataEntry] = [], timeout: Duration? = nil) async throws -> CatalogV1.Product {
             try await connection.unary(CatalogV1.Products.update.fullName, request, as: CatalogV1.Product.self, metadata: metadata, timeout: timeout)
         }
 
+        /// Live products by location (with those sold everywhere), type, status and tags, in pages.
         public func list(_ request: CatalogV1.ListProductsRequest, metadata: [MetadataEntry] = [], timeout: Duration? = nil) async throws -> CatalogV1.ListProductsResponse {
             try await connection.unary(CatalogV1.Products.list.fullName, request, as: CatalogV1.ListProductsResponse.self, metadata: metadata, timeout: timeout)
         }
 
+        /// With a reason; refused while a template includes the product.
         public func delete(_ request: CatalogV1.DeleteProductRequest, metadata: [MetadataEntry] = [], timeout: Duration? = nil) async throws -> CatalogV1.Product {
             try await connection.unary(CatalogV1.Products.delete.fullName, request, as: CatalogV1.Product.self, metadata: metadata, timeout: timeout)
         }
@@ -158,22 +176,27 @@ extension CatalogV1.Packages {
             self.connection = connection
         }
 
+        /// Owner or admin (a package spans the organization).
         public func create(_ request: CatalogV1.CreatePackageRequest, metadata: [MetadataEntry] = [], timeout: Duration? = nil) async throws -> CatalogV1.ServicePackage {
             try await connection.unary(CatalogV1.Packages.create.fullName, request, as: CatalogV1.ServicePackage.self, metadata: metadata, timeout: timeout)
         }
 
+        /// A live package of the organization (any member).
         public func get(_ request: CatalogV1.GetPackageRequest, metadata: [MetadataEntry] = [], timeout: Duration? = nil) async throws -> CatalogV1.ServicePackage {
             try await connection.unary(CatalogV1.Packages.get.fullName, request, as: CatalogV1.ServicePackage.self, metadata: metadata, timeout: timeout)
         }
 
+        /// Changes the fields named in update_mask; the original value is recomputed.
         public func update(_ request: CatalogV1.UpdatePackageRequest, metadata: [MetadataEntry] = [], timeout: Duration? = nil) async throws -> CatalogV1.ServicePackage {
             try await connection.unary(CatalogV1.Packages.update.fullName, request, as: CatalogV1.ServicePackage.self, metadata: metadata, timeout: timeout)
         }
 
+        /// Live packages by status, in pages.
         public func list(_ request: CatalogV1.ListPackagesRequest, metadata: [MetadataEntry] = [], timeout: Duration? = nil) async throws -> CatalogV1.ListPackagesResponse {
             try await connection.unary(CatalogV1.Packages.list.fullName, request, as: CatalogV1.ListPackagesResponse.self, metadata: metadata, timeout: timeout)
         }
 
+        /// Owner or admin, with a reason.
         public func delete(_ request: CatalogV1.DeletePackageRequest, metadata: [MetadataEntry] = [], timeout: Duration? = nil) async throws -> CatalogV1.ServicePackage {
             try await connection.unary(CatalogV1.Packages.delete.fullName, request, as: CatalogV1.ServicePackage.self, metadata: metadata, timeout: timeout)
         }
@@ -189,10 +212,12 @@ extension CatalogV1.Programs {
             self.connection = connection
         }
 
+        /// Owner or admin (a program spans the organization); a new program is a draft.
         public func create(_ request: CatalogV1.CreateProgramRequest, metadata: [MetadataEntry] = [], timeout: Duration? = nil) async throws -> CatalogV1.ProgramTemplate {
             try await connection.unary(CatalogV1.Programs.create.fullName, request, as: CatalogV1.ProgramTemplate.self, metadata: metadata, timeout: timeout)
         }
 
+        /// A live program of the organization (any member).
         public func get(_ request: CatalogV1.GetProgramRequest, metadata: [MetadataEntry] = [], timeout: Duration? = nil) async throws -> CatalogV1.ProgramTemplate {
             try await connection.unary(CatalogV1.Programs.get.fullName, request, as: CatalogV1.ProgramTemplate.self, metadata: metadata, timeout: timeout)
         }
@@ -202,10 +227,12 @@ extension CatalogV1.Programs {
             try await connection.unary(CatalogV1.Programs.update.fullName, request, as: CatalogV1.ProgramTemplate.self, metadata: metadata, timeout: timeout)
         }
 
+        /// Live programs by status, in pages.
         public func list(_ request: CatalogV1.ListProgramsRequest, metadata: [MetadataEntry] = [], timeout: Duration? = nil) async throws -> CatalogV1.ListProgramsResponse {
             try await connection.unary(CatalogV1.Programs.list.fullName, request, as: CatalogV1.ListProgramsResponse.self, metadata: metadata, timeout: timeout)
         }
 
+        /// Owner or admin, with a reason.
         public func delete(_ request: CatalogV1.DeleteProgramRequest, metadata: [MetadataEntry] = [], timeout: Duration? = nil) async throws -> CatalogV1.ProgramTemplate {
             try await connection.unary(CatalogV1.Programs.delete.fullName, request, as: CatalogV1.ProgramTemplate.self, metadata: metadata, timeout: timeout)
         }
