@@ -144,6 +144,19 @@ let package = Package(
             dependencies: ["Catalog", "ContextKit", "BizingAPI", "Identity"],
             swiftSettings: strictSettings
         ),
+        // The Scheduling context: calendars and the availability engine.
+        // Domain/ is pure: intervals in UTC seconds, wall-clock time in IANA
+        // zones (DST gaps and repeats resolved one way), working time.
+        .target(
+            name: "Scheduling",
+            dependencies: ["Catalog", "ContextKit"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SchedulingTests",
+            dependencies: ["Scheduling", "Catalog"],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "IdentityTests",
             dependencies: ["Identity", "ContextKit", "BizingStore", "BizingWire", .product(name: "Crypto", package: "swift-crypto")],
