@@ -29,6 +29,12 @@ enum CatalogUsage {
         return packages + programs
     }
 
+    /// Live providers based elsewhere who also work at the location.
+    static func providers(_ db: Database, alsoWorkingAt location: CatalogV1.Location) throws -> [String] {
+        try all(db, CatalogV1.Bookable.self, organization: location.organizationId, [.equals("kind", "provider")])
+            .filter { $0.locationId != location.id && ($0.provider?.locationIds.contains(location.id) ?? false) }.map(\.name)
+    }
+
     /// FAILED_PRECONDITION naming the users, when there are any.
     static func refuse(_ action: String, _ noun: String, usedBy users: [String]) throws {
         guard !users.isEmpty else { return }
@@ -36,8 +42,8 @@ enum CatalogUsage {
         throw ContextStatus.failedPrecondition("cannot \(action) the \(noun): \(named) still use\(users.count == 1 ? "s" : "") it; change or delete \(users.count == 1 ? "it" : "them") first")
     }
 
-    private static func all<R: CatalogResource>(_ db: Database, _ type: R.Type, organization: String) throws -> [R] {
+    private static func all<R: CatalogResource>(_ db: Database, _ type: R.Type, organization: String, _ conditions: [ListCondition] = []) throws -> [R] {
         guard let id = UUID(uuidString: organization) else { return [] }
-        return try CatalogTables.list(db, R.self, organizationID: id, conditions: [], after: nil, limit: Int.max)
+        return try CatalogTables.list(db, R.self, organizationID: id, conditions: conditions, after: nil, limit: Int.max)
     }
 }

@@ -96,11 +96,6 @@ enum CatalogTables {
                          arguments: [locationID.lowercasedString]) ?? 0
     }
 
-    /// The organization's live providers (to find who works at a location).
-    static func providers(_ db: Database, organizationID: UUID) throws -> [CatalogV1.Bookable] {
-        try list(db, CatalogV1.Bookable.self, organizationID: organizationID, conditions: [.equals("kind", "provider")], after: nil, limit: Int.max)
-    }
-
     static func insertCalendar(_ db: Database, id: UUID, organizationID: UUID, bookableID: UUID, timeZone: String, now: Date) throws {
         try db.cachedStatement(sql: """
             INSERT INTO calendars (id, organization_id, bookable_id, time_zone, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)

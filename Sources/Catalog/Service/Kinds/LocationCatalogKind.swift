@@ -64,8 +64,7 @@ enum LocationCatalogKind: CatalogKind {
             let count = try CatalogTables.liveCount(db, table: table, locationID: id)
             if count > 0 { holding.append("\(count) \(noun)") }
         }
-        let workingHere = try CatalogTables.providers(db, organizationID: UUID(uuidString: location.organizationId) ?? UUID())
-            .filter { $0.locationId != location.id && ($0.provider?.locationIds.contains(location.id) ?? false) }.count
+        let workingHere = try CatalogUsage.providers(db, alsoWorkingAt: location).count
         if workingHere > 0 { holding.append("\(workingHere) providers who also work there") }
         if !holding.isEmpty {
             throw ContextStatus.failedPrecondition(
