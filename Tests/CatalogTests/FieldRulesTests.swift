@@ -187,7 +187,7 @@ private func check(_ rule: (inout [InvalidField]) -> Void) -> [InvalidField] {
         let found = check { FieldRules.money(CatalogV1.Money(amountMinor: 100, currency: "EUR"), "pricing.base_price", currency: "USD", required: true, into: &$0) }
         #expect(found.fields == ["pricing.base_price.currency"])
         #expect(found.first?.rule == .conflict)
-        #expect(found.first?.description == "must be USD, the currency in force here")
+        #expect(found.first?.description == "must be USD, the currency in force (the location's, else the organization's)")
     }
 
     @Test(arguments: [("usd", InvalidField.Rule.unknown), ("XYZ", .unknown), ("US", .unknown), ("", .required)])

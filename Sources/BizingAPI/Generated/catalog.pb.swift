@@ -1066,6 +1066,7 @@ extension CatalogV1 {
 
 extension CatalogV1 {
     public struct CreateLocationRequest: Codable, Hashable, Sendable {
+        /// The organization (its id: identity sessions who-am-i lists yours).
         public var organizationId: String = ""
         /// id, timestamps and deletion fields are ignored.
         public var location: CatalogV1.Location? = nil
@@ -1094,6 +1095,7 @@ extension CatalogV1 {
 
 extension CatalogV1 {
     public struct GetLocationRequest: Codable, Hashable, Sendable {
+        /// The organization (its id: identity sessions who-am-i lists yours).
         public var organizationId: String = ""
         public var locationId: String = ""
 
@@ -1121,9 +1123,13 @@ extension CatalogV1 {
 
 extension CatalogV1 {
     public struct UpdateLocationRequest: Codable, Hashable, Sendable {
+        /// The organization (its id: identity sessions who-am-i lists yours).
         public var organizationId: String = ""
         /// Names the location by its id; carries the new values of the masked fields.
         public var location: CatalogV1.Location? = nil
+        /// The fields to change: top-level names, snake_case or JSON spelling
+        /// (`time_zone`, `timeZone`); a message field is replaced whole, and a
+        /// named field left out of the message is cleared.
         public var updateMask: [String] = []
 
         public init() {}
@@ -1153,6 +1159,7 @@ extension CatalogV1 {
 
 extension CatalogV1 {
     public struct ListLocationsRequest: Codable, Hashable, Sendable {
+        /// The organization (its id: identity sessions who-am-i lists yours).
         public var organizationId: String = ""
         public var pageSize: UInt32 = 0
         public var pageToken: String = ""
@@ -1220,9 +1227,11 @@ extension CatalogV1 {
 
 extension CatalogV1 {
     public struct DeleteLocationRequest: Codable, Hashable, Sendable {
+        /// The organization (its id: identity sessions who-am-i lists yours).
         public var organizationId: String = ""
         public var locationId: String = ""
         /// Why (1 to 500 characters), kept with the row.
+        /// Required: why (up to 500 characters), kept with the row.
         public var reason: String = ""
 
         public init() {}
@@ -1252,6 +1261,7 @@ extension CatalogV1 {
 
 extension CatalogV1 {
     public struct ResolveConfigRequest: Codable, Hashable, Sendable {
+        /// The organization (its id: identity sessions who-am-i lists yours).
         public var organizationId: String = ""
         public var locationId: String = ""
 
@@ -1763,6 +1773,7 @@ extension CatalogV1 {
 
 extension CatalogV1 {
     public struct CreateBookableRequest: Codable, Hashable, Sendable {
+        /// The organization (its id: identity sessions who-am-i lists yours).
         public var organizationId: String = ""
         public var bookable: CatalogV1.Bookable? = nil
 
@@ -1790,6 +1801,7 @@ extension CatalogV1 {
 
 extension CatalogV1 {
     public struct GetBookableRequest: Codable, Hashable, Sendable {
+        /// The organization (its id: identity sessions who-am-i lists yours).
         public var organizationId: String = ""
         public var bookableId: String = ""
 
@@ -1817,8 +1829,12 @@ extension CatalogV1 {
 
 extension CatalogV1 {
     public struct UpdateBookableRequest: Codable, Hashable, Sendable {
+        /// The organization (its id: identity sessions who-am-i lists yours).
         public var organizationId: String = ""
         public var bookable: CatalogV1.Bookable? = nil
+        /// The fields to change: top-level names, snake_case or JSON spelling
+        /// (`time_zone`, `timeZone`); a message field is replaced whole, and a
+        /// named field left out of the message is cleared.
         public var updateMask: [String] = []
 
         public init() {}
@@ -1848,13 +1864,15 @@ extension CatalogV1 {
 
 extension CatalogV1 {
     public struct ListBookablesRequest: Codable, Hashable, Sendable {
+        /// The organization (its id: identity sessions who-am-i lists yours).
         public var organizationId: String = ""
         public var pageSize: UInt32 = 0
         public var pageToken: String = ""
-        /// Filters; empty or unspecified: any. Tags: every one listed must be present.
+        /// Filters; empty or unspecified: any.
         public var locationId: String = ""
         public var kind: CatalogV1.BookableKind = CatalogV1.BookableKind(protobufValue: 0)
         public var status: CatalogV1.BookableStatus = CatalogV1.BookableStatus(protobufValue: 0)
+        /// Every tag listed must be present.
         public var tags: [String] = []
         public var category: String = ""
 
@@ -1927,8 +1945,10 @@ extension CatalogV1 {
 
 extension CatalogV1 {
     public struct DeleteBookableRequest: Codable, Hashable, Sendable {
+        /// The organization (its id: identity sessions who-am-i lists yours).
         public var organizationId: String = ""
         public var bookableId: String = ""
+        /// Required: why (up to 500 characters), kept with the row.
         public var reason: String = ""
 
         public init() {}
@@ -2554,6 +2574,7 @@ extension CatalogV1 {
 
 extension CatalogV1 {
     public struct CreateServiceTemplateRequest: Codable, Hashable, Sendable {
+        /// The organization (its id: identity sessions who-am-i lists yours).
         public var organizationId: String = ""
         public var serviceTemplate: CatalogV1.ServiceTemplate? = nil
 
@@ -2581,6 +2602,7 @@ extension CatalogV1 {
 
 extension CatalogV1 {
     public struct GetServiceTemplateRequest: Codable, Hashable, Sendable {
+        /// The organization (its id: identity sessions who-am-i lists yours).
         public var organizationId: String = ""
         public var serviceTemplateId: String = ""
 
@@ -2608,8 +2630,12 @@ extension CatalogV1 {
 
 extension CatalogV1 {
     public struct UpdateServiceTemplateRequest: Codable, Hashable, Sendable {
+        /// The organization (its id: identity sessions who-am-i lists yours).
         public var organizationId: String = ""
         public var serviceTemplate: CatalogV1.ServiceTemplate? = nil
+        /// The fields to change: top-level names, snake_case or JSON spelling
+        /// (`time_zone`, `timeZone`); a message field is replaced whole, and a
+        /// named field left out of the message is cleared.
         public var updateMask: [String] = []
 
         public init() {}
@@ -2639,6 +2665,7 @@ extension CatalogV1 {
 
 extension CatalogV1 {
     public struct ListServiceTemplatesRequest: Codable, Hashable, Sendable {
+        /// The organization (its id: identity sessions who-am-i lists yours).
         public var organizationId: String = ""
         public var pageSize: UInt32 = 0
         public var pageToken: String = ""
@@ -2718,8 +2745,10 @@ extension CatalogV1 {
 
 extension CatalogV1 {
     public struct DeleteServiceTemplateRequest: Codable, Hashable, Sendable {
+        /// The organization (its id: identity sessions who-am-i lists yours).
         public var organizationId: String = ""
         public var serviceTemplateId: String = ""
+        /// Required: why (up to 500 characters), kept with the row.
         public var reason: String = ""
 
         public init() {}
@@ -2749,6 +2778,7 @@ extension CatalogV1 {
 
 extension CatalogV1 {
     public struct ChangeServiceTemplateStatusRequest: Codable, Hashable, Sendable {
+        /// The organization (its id: identity sessions who-am-i lists yours).
         public var organizationId: String = ""
         public var serviceTemplateId: String = ""
         public var status: CatalogV1.ServiceTemplateStatus = CatalogV1.ServiceTemplateStatus(protobufValue: 0)
@@ -2988,6 +3018,7 @@ extension CatalogV1 {
 
 extension CatalogV1 {
     public struct CreateProductRequest: Codable, Hashable, Sendable {
+        /// The organization (its id: identity sessions who-am-i lists yours).
         public var organizationId: String = ""
         public var product: CatalogV1.Product? = nil
 
@@ -3015,6 +3046,7 @@ extension CatalogV1 {
 
 extension CatalogV1 {
     public struct GetProductRequest: Codable, Hashable, Sendable {
+        /// The organization (its id: identity sessions who-am-i lists yours).
         public var organizationId: String = ""
         public var productId: String = ""
 
@@ -3042,8 +3074,12 @@ extension CatalogV1 {
 
 extension CatalogV1 {
     public struct UpdateProductRequest: Codable, Hashable, Sendable {
+        /// The organization (its id: identity sessions who-am-i lists yours).
         public var organizationId: String = ""
         public var product: CatalogV1.Product? = nil
+        /// The fields to change: top-level names, snake_case or JSON spelling
+        /// (`time_zone`, `timeZone`); a message field is replaced whole, and a
+        /// named field left out of the message is cleared.
         public var updateMask: [String] = []
 
         public init() {}
@@ -3073,6 +3109,7 @@ extension CatalogV1 {
 
 extension CatalogV1 {
     public struct ListProductsRequest: Codable, Hashable, Sendable {
+        /// The organization (its id: identity sessions who-am-i lists yours).
         public var organizationId: String = ""
         public var pageSize: UInt32 = 0
         public var pageToken: String = ""
@@ -3148,8 +3185,10 @@ extension CatalogV1 {
 
 extension CatalogV1 {
     public struct DeleteProductRequest: Codable, Hashable, Sendable {
+        /// The organization (its id: identity sessions who-am-i lists yours).
         public var organizationId: String = ""
         public var productId: String = ""
+        /// Required: why (up to 500 characters), kept with the row.
         public var reason: String = ""
 
         public init() {}
@@ -3304,6 +3343,7 @@ extension CatalogV1 {
 
 extension CatalogV1 {
     public struct CreatePackageRequest: Codable, Hashable, Sendable {
+        /// The organization (its id: identity sessions who-am-i lists yours).
         public var organizationId: String = ""
         public var servicePackage: CatalogV1.ServicePackage? = nil
 
@@ -3331,6 +3371,7 @@ extension CatalogV1 {
 
 extension CatalogV1 {
     public struct GetPackageRequest: Codable, Hashable, Sendable {
+        /// The organization (its id: identity sessions who-am-i lists yours).
         public var organizationId: String = ""
         public var packageId: String = ""
 
@@ -3358,8 +3399,12 @@ extension CatalogV1 {
 
 extension CatalogV1 {
     public struct UpdatePackageRequest: Codable, Hashable, Sendable {
+        /// The organization (its id: identity sessions who-am-i lists yours).
         public var organizationId: String = ""
         public var servicePackage: CatalogV1.ServicePackage? = nil
+        /// The fields to change: top-level names, snake_case or JSON spelling
+        /// (`time_zone`, `timeZone`); a message field is replaced whole, and a
+        /// named field left out of the message is cleared.
         public var updateMask: [String] = []
 
         public init() {}
@@ -3389,6 +3434,7 @@ extension CatalogV1 {
 
 extension CatalogV1 {
     public struct ListPackagesRequest: Codable, Hashable, Sendable {
+        /// The organization (its id: identity sessions who-am-i lists yours).
         public var organizationId: String = ""
         public var pageSize: UInt32 = 0
         public var pageToken: String = ""
@@ -3451,8 +3497,10 @@ extension CatalogV1 {
 
 extension CatalogV1 {
     public struct DeletePackageRequest: Codable, Hashable, Sendable {
+        /// The organization (its id: identity sessions who-am-i lists yours).
         public var organizationId: String = ""
         public var packageId: String = ""
+        /// Required: why (up to 500 characters), kept with the row.
         public var reason: String = ""
 
         public init() {}
@@ -3612,6 +3660,7 @@ extension CatalogV1 {
 
 extension CatalogV1 {
     public struct CreateProgramRequest: Codable, Hashable, Sendable {
+        /// The organization (its id: identity sessions who-am-i lists yours).
         public var organizationId: String = ""
         public var program: CatalogV1.ProgramTemplate? = nil
 
@@ -3639,6 +3688,7 @@ extension CatalogV1 {
 
 extension CatalogV1 {
     public struct GetProgramRequest: Codable, Hashable, Sendable {
+        /// The organization (its id: identity sessions who-am-i lists yours).
         public var organizationId: String = ""
         public var programId: String = ""
 
@@ -3666,8 +3716,12 @@ extension CatalogV1 {
 
 extension CatalogV1 {
     public struct UpdateProgramRequest: Codable, Hashable, Sendable {
+        /// The organization (its id: identity sessions who-am-i lists yours).
         public var organizationId: String = ""
         public var program: CatalogV1.ProgramTemplate? = nil
+        /// The fields to change: top-level names, snake_case or JSON spelling
+        /// (`time_zone`, `timeZone`); a message field is replaced whole, and a
+        /// named field left out of the message is cleared.
         public var updateMask: [String] = []
 
         public init() {}
@@ -3697,6 +3751,7 @@ extension CatalogV1 {
 
 extension CatalogV1 {
     public struct ListProgramsRequest: Codable, Hashable, Sendable {
+        /// The organization (its id: identity sessions who-am-i lists yours).
         public var organizationId: String = ""
         public var pageSize: UInt32 = 0
         public var pageToken: String = ""
@@ -3759,8 +3814,10 @@ extension CatalogV1 {
 
 extension CatalogV1 {
     public struct DeleteProgramRequest: Codable, Hashable, Sendable {
+        /// The organization (its id: identity sessions who-am-i lists yours).
         public var organizationId: String = ""
         public var programId: String = ""
+        /// Required: why (up to 500 characters), kept with the row.
         public var reason: String = ""
 
         public init() {}
@@ -3967,11 +4024,13 @@ extension CatalogV1.BookablesService {
 extension CatalogV1 {
     /// The blueprints bookings are made from.
     public enum ServiceTemplates {
-        /// A new template is a draft.
+        /// A new template is a draft (activate it with ChangeStatus); type,
+        /// duration and pricing are required. Owners and admins; a manager at
+        /// their locations.
         public static let create = MethodDescriptor(
             service: "bizing.catalog.v1.ServiceTemplates", name: "Create",
             input: CatalogV1.CreateServiceTemplateRequest.descriptor, output: CatalogV1.ServiceTemplate.descriptor,
-            serverStreaming: false, documentation: "A new template is a draft."
+            serverStreaming: false, documentation: "A new template is a draft (activate it with ChangeStatus); type,\nduration and pricing are required. Owners and admins; a manager at\ntheir locations."
         )
         /// A live template of the organization (any member).
         public static let get = MethodDescriptor(
@@ -3979,11 +4038,12 @@ extension CatalogV1 {
             input: CatalogV1.GetServiceTemplateRequest.descriptor, output: CatalogV1.ServiceTemplate.descriptor,
             serverStreaming: false, documentation: "A live template of the organization (any member)."
         )
-        /// `status` is not maskable: use ChangeStatus.
+        /// Changes the fields named in update_mask; the status moves only by
+        /// ChangeStatus, and an archived template does not change.
         public static let update = MethodDescriptor(
             service: "bizing.catalog.v1.ServiceTemplates", name: "Update",
             input: CatalogV1.UpdateServiceTemplateRequest.descriptor, output: CatalogV1.ServiceTemplate.descriptor,
-            serverStreaming: false, documentation: "`status` is not maskable: use ChangeStatus."
+            serverStreaming: false, documentation: "Changes the fields named in update_mask; the status moves only by\nChangeStatus, and an archived template does not change."
         )
         /// Live templates by location (with those offered everywhere), type,
         /// status, tags and category, in pages.
@@ -4018,11 +4078,14 @@ extension CatalogV1 {
 
     /// What a server of `bizing.catalog.v1.ServiceTemplates` implements.
     public protocol ServiceTemplatesService: Sendable {
-        /// A new template is a draft.
+        /// A new template is a draft (activate it with ChangeStatus); type,
+        /// duration and pricing are required. Owners and admins; a manager at
+        /// their locations.
         func create(_ request: CatalogV1.CreateServiceTemplateRequest, context: ServerCallContext) async throws -> CatalogV1.ServiceTemplate
         /// A live template of the organization (any member).
         func get(_ request: CatalogV1.GetServiceTemplateRequest, context: ServerCallContext) async throws -> CatalogV1.ServiceTemplate
-        /// `status` is not maskable: use ChangeStatus.
+        /// Changes the fields named in update_mask; the status moves only by
+        /// ChangeStatus, and an archived template does not change.
         func update(_ request: CatalogV1.UpdateServiceTemplateRequest, context: ServerCallContext) async throws -> CatalogV1.ServiceTemplate
         /// Live templates by location (with those offered everywhere), type,
         /// status, tags and category, in pages.
@@ -4227,11 +4290,12 @@ extension CatalogV1.PackagesService {
 extension CatalogV1 {
     /// Multi-session programs ("8-week yoga foundations").
     public enum Programs {
-        /// Owner or admin (a program spans the organization); a new program is a draft.
+        /// Owner or admin (a program spans the organization); a new program is a
+        /// draft unless its status says otherwise.
         public static let create = MethodDescriptor(
             service: "bizing.catalog.v1.Programs", name: "Create",
             input: CatalogV1.CreateProgramRequest.descriptor, output: CatalogV1.ProgramTemplate.descriptor,
-            serverStreaming: false, documentation: "Owner or admin (a program spans the organization); a new program is a draft."
+            serverStreaming: false, documentation: "Owner or admin (a program spans the organization); a new program is a\ndraft unless its status says otherwise."
         )
         /// A live program of the organization (any member).
         public static let get = MethodDescriptor(
@@ -4239,11 +4303,12 @@ extension CatalogV1 {
             input: CatalogV1.GetProgramRequest.descriptor, output: CatalogV1.ProgramTemplate.descriptor,
             serverStreaming: false, documentation: "A live program of the organization (any member)."
         )
-        /// draft -> active -> archived by `status`; archived is final.
+        /// Changes the fields named in update_mask; the status moves draft ->
+        /// active -> archived, and an archived program does not change.
         public static let update = MethodDescriptor(
             service: "bizing.catalog.v1.Programs", name: "Update",
             input: CatalogV1.UpdateProgramRequest.descriptor, output: CatalogV1.ProgramTemplate.descriptor,
-            serverStreaming: false, documentation: "draft -> active -> archived by `status`; archived is final."
+            serverStreaming: false, documentation: "Changes the fields named in update_mask; the status moves draft ->\nactive -> archived, and an archived program does not change."
         )
         /// Live programs by status, in pages.
         public static let list = MethodDescriptor(
@@ -4266,11 +4331,13 @@ extension CatalogV1 {
 
     /// What a server of `bizing.catalog.v1.Programs` implements.
     public protocol ProgramsService: Sendable {
-        /// Owner or admin (a program spans the organization); a new program is a draft.
+        /// Owner or admin (a program spans the organization); a new program is a
+        /// draft unless its status says otherwise.
         func create(_ request: CatalogV1.CreateProgramRequest, context: ServerCallContext) async throws -> CatalogV1.ProgramTemplate
         /// A live program of the organization (any member).
         func get(_ request: CatalogV1.GetProgramRequest, context: ServerCallContext) async throws -> CatalogV1.ProgramTemplate
-        /// draft -> active -> archived by `status`; archived is final.
+        /// Changes the fields named in update_mask; the status moves draft ->
+        /// active -> archived, and an archived program does not change.
         func update(_ request: CatalogV1.UpdateProgramRequest, context: ServerCallContext) async throws -> CatalogV1.ProgramTemplate
         /// Live programs by status, in pages.
         func list(_ request: CatalogV1.ListProgramsRequest, context: ServerCallContext) async throws -> CatalogV1.ListProgramsResponse

@@ -143,7 +143,7 @@ enum FieldRules {
         if money.currency != currency {
             let violations = CurrencyCode.violations(of: money.currency, field: "\(field).currency")
             found += violations.isEmpty
-                ? [InvalidField(field: "\(field).currency", rule: .conflict, description: "must be \(currency), the currency in force here")]
+                ? [InvalidField(field: "\(field).currency", rule: .conflict, description: "must be \(currency), the currency in force (the location's, else the organization's)")]
                 : violations
         }
     }

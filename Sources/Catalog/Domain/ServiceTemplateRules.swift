@@ -121,7 +121,7 @@ public enum ServiceTemplateRules {
             found.append(InvalidField(field: "capacity.group", rule: .notAllowed, description: "is only for a group"))
         }
         if type == .class && kind != .group {
-            found.append(InvalidField(field: "capacity.type", rule: .conflict, description: "a class has group capacity"))
+            found.append(InvalidField(field: "capacity.type", rule: .conflict, description: "must be CAPACITY_TYPE_GROUP: a class has seats"))
         }
     }
 

@@ -19,6 +19,9 @@ protocol CatalogKind: Sendable {
     /// The location whose manager may change the object; nil: only owners
     /// and admins (it spans the organization).
     static func authorityLocation(_ resource: Resource) -> UUID?
+    /// Further locations the object reaches beyond its own (a provider's
+    /// other locations): changing the catalog there needs authority too.
+    static func reachedLocations(_ resource: Resource) -> [UUID]
     /// The location whose currency the object's prices are in; nil: the organization's.
     static func pricingLocation(_ resource: Resource) -> UUID?
     /// The object's own rules (paths within it).
@@ -38,6 +41,7 @@ protocol CatalogKind: Sendable {
 }
 
 extension CatalogKind {
+    static func reachedLocations(_ resource: Resource) -> [UUID] { [] }
     static func prepareNew(_ resource: inout Resource) {}
     static func checkTransition(from previous: Resource, to next: Resource) throws {}
     static func references(_ db: Database, _ resource: inout Resource, organization: OrganizationRecord, context: RuleContext) throws -> [InvalidField] { [] }

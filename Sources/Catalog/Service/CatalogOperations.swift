@@ -26,10 +26,10 @@ struct CatalogOperations<Kind: CatalogKind>: Sendable {
             let prepared = Self.prepared(requested, organizationID: organizationID, now: now, ids: ids)
             return Kind.presented(try await store.write { db in
                 let access = try OrganizationAccess.resolve(db, caller, organizationID: organizationID)
-                try Self.requireSomeAuthority(access, "create")
-                return try Self.insert(db, prepared, organization: access.organization, now: now, ids: ids) { resource in
-                    try Self.authorize(access, Kind.authorityLocation(resource), "create", organizationWide: Resource.self == CatalogV1.Location.self)
-                }
+                // Authority first, on the request as sent: who may not make
+                // it is told so before their input is judged.
+                try Self.authorizeChange(access, from: nil, to: prepared, "create")
+                return try Self.insert(db, prepared, organization: access.organization, now: now, ids: ids) { _ in }
             }, now: now)
         }
     }
@@ -54,18 +54,6 @@ struct CatalogOperations<Kind: CatalogKind>: Sendable {
                 throw ValidationFailure([InvalidField(field: field, rule: .required, description: "is required: it names the \(Resource.noun) by id")])
             }
             let (organizationID, id) = try RequestFields.ids((text, "organization_id"), (patch.id, "\(field).id"))
-            var found: [InvalidField] = []
-            if mask.isEmpty {
-                found.append(InvalidField(field: "update_mask", rule: .required, description: "must name the fields to change"))
-            }
-            let mask = mask.map(Self.snakeCase)
-            var probe = patch
-            for (index, path) in mask.enumerated() where !Kind.apply(path, from: patch, to: &probe) {
-                let hint = path == "status" && Resource.self == CatalogV1.ServiceTemplate.self ? " (its status moves by ChangeStatus)" : ""
-                found.append(InvalidField(field: "update_mask[\(index)]", rule: .unknown, description:
-                    "is not a top-level field of a \(Resource.noun) that can be changed\(hint); one of: \(Self.maskPaths.joined(separator: ", "))"))
-            }
-            try found.throwIfAny()
             let now = store.clock.now
             let ids = store.ids
             return Kind.presented(try await store.write { db in
@@ -73,17 +61,47 @@ struct CatalogOperations<Kind: CatalogKind>: Sendable {
                 let previous = try Self.existing(db, organizationID: organizationID, id: id)
                 try Self.requireSomeAuthority(access, "change")
                 try Self.authorize(access, Kind.authorityLocation(previous), "change")
+                let mask = try Self.checkedMask(mask)
                 var resource = previous
                 for path in mask { _ = Kind.apply(path, from: patch, to: &resource) }
                 resource.updatedAt = now
-                try Self.validate(db, &resource, organization: access.organization, now: now, ids: ids)
+                try Self.authorizeChange(access, from: previous, to: resource, "move")
                 try Kind.checkTransition(from: previous, to: resource)
-                try Self.authorize(access, Kind.authorityLocation(resource), "move")
+                try Self.validate(db, &resource, organization: access.organization, now: now, ids: ids)
                 try CatalogTables.update(db, resource)
                 try Kind.saved(db, resource, previous: previous, now: now, ids: ids)
                 return resource
             }, now: now)
         }
+    }
+
+    /// The mask's paths in proto spelling; INVALID_ARGUMENT for an empty
+    /// mask or a path that names no changeable top-level field.
+    static func checkedMask(_ mask: [String]) throws -> [String] {
+        guard !mask.isEmpty else {
+            throw ValidationFailure([InvalidField(field: "update_mask", rule: .required, description: "must name the fields to change")])
+        }
+        let paths = mask.map(snakeCase)
+        let valid = maskPaths
+        var found: [InvalidField] = []
+        for (index, path) in paths.enumerated() where !valid.contains(path) {
+            let description: String
+            if let dot = path.firstIndex(of: "."), valid.contains(String(path[..<dot])) {
+                description = "names a field inside \(path[..<dot]): masks name top-level fields; send the whole \(path[..<dot])"
+            } else if Resource.descriptor.fields.contains(where: { $0.name == path }) {
+                let hint = path == "status" && Resource.self == CatalogV1.ServiceTemplate.self ? " (use ServiceTemplates/ChangeStatus: bizing catalog service-templates change-status)" : ""
+                description = "cannot be changed\(hint)"
+            } else {
+                description = "is not a field of a \(Resource.noun)"
+            }
+            found.append(InvalidField(field: "update_mask[\(index)]", rule: .unknown, description: description))
+        }
+        if !found.isEmpty {
+            let first = found[0]
+            found[0] = InvalidField(field: first.field, rule: first.rule, description: first.description + "; the fields that can be: \(valid.joined(separator: ", "))")
+        }
+        try found.throwIfAny()
+        return paths
     }
 
     /// A page of live objects meeting `conditions`, and the token of the next.
@@ -117,18 +135,19 @@ struct CatalogOperations<Kind: CatalogKind>: Sendable {
             let caller = try context.caller
             let (organizationID, id) = try RequestFields.ids((organizationID, "organization_id"), (id, idField))
             let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-            var found: [InvalidField] = []
-            if reason.isEmpty {
-                found.append(InvalidField(field: "reason", rule: .required, description: "say why the \(Resource.noun) is deleted"))
-            } else {
-                FieldRules.text(reason, "reason", maximum: 500, into: &found)
-            }
-            try found.throwIfAny()
             let now = store.clock.now
             return Kind.presented(try await store.write { db in
                 let access = try OrganizationAccess.resolve(db, caller, organizationID: organizationID)
                 var resource = try Self.existing(db, organizationID: organizationID, id: id)
+                try Self.requireSomeAuthority(access, "delete")
                 try Self.authorize(access, Kind.authorityLocation(resource), "delete", organizationWide: Resource.self == CatalogV1.Location.self)
+                var found: [InvalidField] = []
+                if reason.isEmpty {
+                    found.append(InvalidField(field: "reason", rule: .required, description: "is required: say why the \(Resource.noun) is deleted"))
+                } else {
+                    FieldRules.text(reason, "reason", maximum: 500, into: &found)
+                }
+                try found.throwIfAny()
                 try Kind.checkDeletable(db, resource)
                 (resource.updatedAt, resource.deletedAt, resource.deletionReason) = (now, now, reason)
                 try CatalogTables.update(db, resource)
@@ -204,12 +223,17 @@ struct CatalogOperations<Kind: CatalogKind>: Sendable {
         found += Kind.violations(resource, context: context)
         // References too, so one answer names every problem (malformed ids are skipped there).
         found += try Kind.references(db, &resource, organization: organization, context: context)
+        // A taken slug alone is ALREADY_EXISTS (from the insert); among other problems, one of them.
+        if !found.isEmpty, let taken = try CatalogTables.uniqueValueTaken(db, resource) {
+            found.append(InvalidField(field: Resource.uniqueField, rule: .conflict,
+                                      description: "another live \(Resource.noun) of the organization has this \(Resource.uniqueField) ('\(taken)')"))
+        }
         try found.nested(under: Resource.requestField).throwIfAny()
     }
 
     /// PERMISSION_DENIED unless the caller may change the catalog at `location`.
     /// `action` completes "may not ...": "create", "change", "delete".
-    static func authorize(_ access: OrganizationAccess, _ location: UUID?, _ action: String, organizationWide: Bool = false) throws {
+    static func authorize(_ access: OrganizationAccess, _ location: UUID?, _ action: String, organizationWide: Bool = false, movingThere: Bool = false) throws {
         let membership = access.membership
         let allowed = organizationWide
             ? CatalogAuthority.mayManageLocations(membership)
@@ -225,10 +249,28 @@ struct CatalogOperations<Kind: CatalogKind>: Sendable {
             } else if location == nil {
                 why = "only owners and admins manage what spans the organization"
             } else {
-                why = Resource.self == CatalogV1.Location.self ? "the location is outside their scope" : "it is at a location outside their scope"
+                why = movingThere ? "that location is outside their scope"
+                    : Resource.self == CatalogV1.Location.self ? "the location is outside their scope" : "it is at a location outside their scope"
             }
         }
         throw ContextStatus.permissionDenied("\(access.role.withArticle) in this organization may not \(action) this \(Resource.noun): \(why)")
+    }
+
+    /// PERMISSION_DENIED unless the caller may put the object where `next`
+    /// puts it: its authority location (a new one, for a move) and every
+    /// further location it reaches that `previous` did not (a provider's
+    /// other locations). Staff and providers are refused outright.
+    static func authorizeChange(_ access: OrganizationAccess, from previous: Resource?, to next: Resource, _ action: String) throws {
+        try requireSomeAuthority(access, action)
+        let organizationWide = previous == nil && Resource.self == CatalogV1.Location.self
+        let location = Kind.authorityLocation(next)
+        if previous == nil || location != previous.flatMap(Kind.authorityLocation) {
+            try authorize(access, location, action, organizationWide: organizationWide, movingThere: previous != nil)
+        }
+        let reached = Set(Kind.reachedLocations(next)).subtracting(previous.map(Kind.reachedLocations) ?? [])
+        for extra in reached.sorted(by: { $0.uuidString < $1.uuidString }) {
+            try authorize(access, extra, action == "create" ? "create" : "extend", movingThere: true)
+        }
     }
 
     /// Staff and providers change nothing in the catalog: they are told so

@@ -78,7 +78,7 @@ public struct ServiceTemplatesServer: CatalogV1.ServiceTemplatesService {
                     }
                 }
                 if next == .archived {
-                    try CatalogUsage.refuse("archive", "service template", usedBy: CatalogUsage.packagesAndPrograms(db, using: template))
+                    try CatalogUsage.refuse("archive the service template", usedBy: CatalogUsage.packagesAndPrograms(db, using: template))
                 }
                 template.status = next
                 template.updatedAt = now

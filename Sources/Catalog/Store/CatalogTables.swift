@@ -64,6 +64,14 @@ enum CatalogTables {
         return try decode(R.self, spec)
     }
 
+    /// The unique value (slug, SKU) if another live object of the organization has it.
+    static func uniqueValueTaken<R: CatalogResource>(_ db: Database, _ resource: R) throws -> String? {
+        guard let value = resource.columns.first(where: { $0.name == "slug" })?.value as? String else { return nil }
+        let sql = "SELECT 1 FROM \(R.table) WHERE organization_id = ? AND slug = ? AND id <> ? AND deleted_at IS NULL"
+        let taken = try Int.fetchOne(db.cachedStatement(sql: sql), arguments: [resource.organizationId.lowercased(), value, resource.id.lowercased()]) != nil
+        return taken ? value : nil
+    }
+
     /// Up to `limit` live objects of the organization after the cursor, in id order.
     static func list<R: CatalogResource>(
         _ db: Database, _ type: R.Type, organizationID: UUID, conditions: [ListCondition], after: UUID?, limit: Int

@@ -18,9 +18,9 @@ extension GeneratedCommands {
             static let configuration = CommandConfiguration(
                 commandName: "create",
                 abstract: "Creates a location (owner or admin).",
-                discussion: "The request is a bizing.catalog.v1.CreateLocationRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- location (message bizing.catalog.v1.Location, --data only): id, timestamps and deletion fields are ignored.\n\nPrints the bizing.catalog.v1.Location as JSON.")
+                discussion: "The request is a bizing.catalog.v1.CreateLocationRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- location (message bizing.catalog.v1.Location, --data only): id, timestamps and deletion fields are ignored.\n\nPrints the bizing.catalog.v1.Location as JSON.")
 
-            @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("organization-id"), help: ArgumentHelp("The organization (its id: identity sessions who-am-i lists yours).", valueName: "string"))
             var fieldOrganizationId: String?
 
             @OptionGroup var options: MethodOptions
@@ -37,9 +37,9 @@ extension GeneratedCommands {
             static let configuration = CommandConfiguration(
                 commandName: "get",
                 abstract: "A live location of the organization (any member).",
-                discussion: "The request is a bizing.catalog.v1.GetLocationRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- location_id (string, --location-id)\n\nPrints the bizing.catalog.v1.Location as JSON.")
+                discussion: "The request is a bizing.catalog.v1.GetLocationRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- location_id (string, --location-id)\n\nPrints the bizing.catalog.v1.Location as JSON.")
 
-            @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("organization-id"), help: ArgumentHelp("The organization (its id: identity sessions who-am-i lists yours).", valueName: "string"))
             var fieldOrganizationId: String?
 
             @Option(name: .customLong("location-id"), help: ArgumentHelp("", valueName: "string"))
@@ -60,12 +60,12 @@ extension GeneratedCommands {
             static let configuration = CommandConfiguration(
                 commandName: "update",
                 abstract: "Owners and admins; a manager updates the locations they manage.",
-                discussion: "The request is a bizing.catalog.v1.UpdateLocationRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- location (message bizing.catalog.v1.Location, --data only): Names the location by its id; carries the new values of the masked fields.\n- update_mask (repeated string, --update-mask)\n\nPrints the bizing.catalog.v1.Location as JSON.")
+                discussion: "The request is a bizing.catalog.v1.UpdateLocationRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- location (message bizing.catalog.v1.Location, --data only): Names the location by its id; carries the new values of the masked fields.\n- update_mask (repeated string, --update-mask): The fields to change: top-level names, snake_case or JSON spelling (`time_zone`, `timeZone`); a message field is replaced whole, and a named field left out of the message is cleared.\n\nPrints the bizing.catalog.v1.Location as JSON.")
 
-            @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("organization-id"), help: ArgumentHelp("The organization (its id: identity sessions who-am-i lists yours).", valueName: "string"))
             var fieldOrganizationId: String?
 
-            @Option(name: .customLong("update-mask"), help: ArgumentHelp("Repeatable.", valueName: "string"))
+            @Option(name: .customLong("update-mask"), help: ArgumentHelp("The fields to change: top-level names, snake_case or JSON spelling (`time_zone`, `timeZone`); a message field is replaced whole, and a named field left out of the message is cleared. Repeatable.", valueName: "string"))
             var fieldUpdateMask: [String] = []
 
             @OptionGroup var options: MethodOptions
@@ -83,9 +83,9 @@ extension GeneratedCommands {
             static let configuration = CommandConfiguration(
                 commandName: "list",
                 abstract: "The organization's live locations, by status and type, in pages.",
-                discussion: "The request is a bizing.catalog.v1.ListLocationsRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- page_size (uint32, --page-size)\n- page_token (string, --page-token)\n- status (enum bizing.catalog.v1.LocationStatus, --status): Unspecified: any.\n- type (enum bizing.catalog.v1.LocationType, --type)\n\nPrints the bizing.catalog.v1.ListLocationsResponse as JSON.")
+                discussion: "The request is a bizing.catalog.v1.ListLocationsRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- page_size (uint32, --page-size)\n- page_token (string, --page-token)\n- status (enum bizing.catalog.v1.LocationStatus, --status): Unspecified: any.\n- type (enum bizing.catalog.v1.LocationType, --type)\n\nPrints the bizing.catalog.v1.ListLocationsResponse as JSON.")
 
-            @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("organization-id"), help: ArgumentHelp("The organization (its id: identity sessions who-am-i lists yours).", valueName: "string"))
             var fieldOrganizationId: String?
 
             @Option(name: .customLong("page-size"), help: ArgumentHelp("", valueName: "uint32"))
@@ -118,15 +118,15 @@ extension GeneratedCommands {
             static let configuration = CommandConfiguration(
                 commandName: "delete",
                 abstract: "Owner or admin, with a reason. A location with live bookables, templates or products, or providers who also work there, cannot be deleted (FAILED_PRECONDITION): delete or move them first.",
-                discussion: "The request is a bizing.catalog.v1.DeleteLocationRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- location_id (string, --location-id)\n- reason (string, --reason): Why (1 to 500 characters), kept with the row.\n\nPrints the bizing.catalog.v1.Location as JSON.")
+                discussion: "The request is a bizing.catalog.v1.DeleteLocationRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- location_id (string, --location-id)\n- reason (string, --reason): Why (1 to 500 characters), kept with the row. Required: why (up to 500 characters), kept with the row.\n\nPrints the bizing.catalog.v1.Location as JSON.")
 
-            @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("organization-id"), help: ArgumentHelp("The organization (its id: identity sessions who-am-i lists yours).", valueName: "string"))
             var fieldOrganizationId: String?
 
             @Option(name: .customLong("location-id"), help: ArgumentHelp("", valueName: "string"))
             var fieldLocationId: String?
 
-            @Option(name: .customLong("reason"), help: ArgumentHelp("Why (1 to 500 characters), kept with the row.", valueName: "string"))
+            @Option(name: .customLong("reason"), help: ArgumentHelp("Why (1 to 500 characters), kept with the row. Required: why (up to 500 characters), kept with the row.", valueName: "string"))
             var fieldReason: String?
 
             @OptionGroup var options: MethodOptions
@@ -145,9 +145,9 @@ extension GeneratedCommands {
             static let configuration = CommandConfiguration(
                 commandName: "resolve-config",
                 abstract: "The location's effective configuration: its own override where it has one, the organization's defaults elsewhere, and which is which.",
-                discussion: "The request is a bizing.catalog.v1.ResolveConfigRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- location_id (string, --location-id)\n\nPrints the bizing.catalog.v1.ResolvedConfig as JSON.")
+                discussion: "The request is a bizing.catalog.v1.ResolveConfigRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- location_id (string, --location-id)\n\nPrints the bizing.catalog.v1.ResolvedConfig as JSON.")
 
-            @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("organization-id"), help: ArgumentHelp("The organization (its id: identity sessions who-am-i lists yours).", valueName: "string"))
             var fieldOrganizationId: String?
 
             @Option(name: .customLong("location-id"), help: ArgumentHelp("", valueName: "string"))
@@ -179,9 +179,9 @@ extension GeneratedCommands {
             static let configuration = CommandConfiguration(
                 commandName: "create",
                 abstract: "Creates a bookable of a kind, with its part for that kind, and its calendar.",
-                discussion: "The request is a bizing.catalog.v1.CreateBookableRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- bookable (message bizing.catalog.v1.Bookable, --data only)\n\nPrints the bizing.catalog.v1.Bookable as JSON.")
+                discussion: "The request is a bizing.catalog.v1.CreateBookableRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- bookable (message bizing.catalog.v1.Bookable, --data only)\n\nPrints the bizing.catalog.v1.Bookable as JSON.")
 
-            @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("organization-id"), help: ArgumentHelp("The organization (its id: identity sessions who-am-i lists yours).", valueName: "string"))
             var fieldOrganizationId: String?
 
             @OptionGroup var options: MethodOptions
@@ -198,9 +198,9 @@ extension GeneratedCommands {
             static let configuration = CommandConfiguration(
                 commandName: "get",
                 abstract: "A live bookable of the organization (any member).",
-                discussion: "The request is a bizing.catalog.v1.GetBookableRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- bookable_id (string, --bookable-id)\n\nPrints the bizing.catalog.v1.Bookable as JSON.")
+                discussion: "The request is a bizing.catalog.v1.GetBookableRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- bookable_id (string, --bookable-id)\n\nPrints the bizing.catalog.v1.Bookable as JSON.")
 
-            @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("organization-id"), help: ArgumentHelp("The organization (its id: identity sessions who-am-i lists yours).", valueName: "string"))
             var fieldOrganizationId: String?
 
             @Option(name: .customLong("bookable-id"), help: ArgumentHelp("", valueName: "string"))
@@ -221,12 +221,12 @@ extension GeneratedCommands {
             static let configuration = CommandConfiguration(
                 commandName: "update",
                 abstract: "The kind cannot change; its part (provider, asset, ...) is replaced whole.",
-                discussion: "The request is a bizing.catalog.v1.UpdateBookableRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- bookable (message bizing.catalog.v1.Bookable, --data only)\n- update_mask (repeated string, --update-mask)\n\nPrints the bizing.catalog.v1.Bookable as JSON.")
+                discussion: "The request is a bizing.catalog.v1.UpdateBookableRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- bookable (message bizing.catalog.v1.Bookable, --data only)\n- update_mask (repeated string, --update-mask): The fields to change: top-level names, snake_case or JSON spelling (`time_zone`, `timeZone`); a message field is replaced whole, and a named field left out of the message is cleared.\n\nPrints the bizing.catalog.v1.Bookable as JSON.")
 
-            @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("organization-id"), help: ArgumentHelp("The organization (its id: identity sessions who-am-i lists yours).", valueName: "string"))
             var fieldOrganizationId: String?
 
-            @Option(name: .customLong("update-mask"), help: ArgumentHelp("Repeatable.", valueName: "string"))
+            @Option(name: .customLong("update-mask"), help: ArgumentHelp("The fields to change: top-level names, snake_case or JSON spelling (`time_zone`, `timeZone`); a message field is replaced whole, and a named field left out of the message is cleared. Repeatable.", valueName: "string"))
             var fieldUpdateMask: [String] = []
 
             @OptionGroup var options: MethodOptions
@@ -244,9 +244,9 @@ extension GeneratedCommands {
             static let configuration = CommandConfiguration(
                 commandName: "list",
                 abstract: "Live bookables by location, kind, status, tags and category, in pages.",
-                discussion: "The request is a bizing.catalog.v1.ListBookablesRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- page_size (uint32, --page-size)\n- page_token (string, --page-token)\n- location_id (string, --location-id): Filters; empty or unspecified: any. Tags: every one listed must be present.\n- kind (enum bizing.catalog.v1.BookableKind, --kind)\n- status (enum bizing.catalog.v1.BookableStatus, --status)\n- tags (repeated string, --tags)\n- category (string, --category)\n\nPrints the bizing.catalog.v1.ListBookablesResponse as JSON.")
+                discussion: "The request is a bizing.catalog.v1.ListBookablesRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- page_size (uint32, --page-size)\n- page_token (string, --page-token)\n- location_id (string, --location-id): Filters; empty or unspecified: any.\n- kind (enum bizing.catalog.v1.BookableKind, --kind)\n- status (enum bizing.catalog.v1.BookableStatus, --status)\n- tags (repeated string, --tags): Every tag listed must be present.\n- category (string, --category)\n\nPrints the bizing.catalog.v1.ListBookablesResponse as JSON.")
 
-            @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("organization-id"), help: ArgumentHelp("The organization (its id: identity sessions who-am-i lists yours).", valueName: "string"))
             var fieldOrganizationId: String?
 
             @Option(name: .customLong("page-size"), help: ArgumentHelp("", valueName: "uint32"))
@@ -255,7 +255,7 @@ extension GeneratedCommands {
             @Option(name: .customLong("page-token"), help: ArgumentHelp("", valueName: "string"))
             var fieldPageToken: String?
 
-            @Option(name: .customLong("location-id"), help: ArgumentHelp("Filters; empty or unspecified: any. Tags: every one listed must be present.", valueName: "string"))
+            @Option(name: .customLong("location-id"), help: ArgumentHelp("Filters; empty or unspecified: any.", valueName: "string"))
             var fieldLocationId: String?
 
             @Option(name: .customLong("kind"), help: ArgumentHelp("One of: unspecified, provider, asset, venue, company-provider (any case; the full proto name or the number too).", valueName: "bookable-kind"), completion: .list(["unspecified", "provider", "asset", "venue", "company-provider"]))
@@ -264,7 +264,7 @@ extension GeneratedCommands {
             @Option(name: .customLong("status"), help: ArgumentHelp("One of: unspecified, active, inactive, maintenance, retired (any case; the full proto name or the number too).", valueName: "bookable-status"), completion: .list(["unspecified", "active", "inactive", "maintenance", "retired"]))
             var fieldStatus: String?
 
-            @Option(name: .customLong("tags"), help: ArgumentHelp("Repeatable.", valueName: "string"))
+            @Option(name: .customLong("tags"), help: ArgumentHelp("Every tag listed must be present. Repeatable.", valueName: "string"))
             var fieldTags: [String] = []
 
             @Option(name: .customLong("category"), help: ArgumentHelp("", valueName: "string"))
@@ -291,15 +291,15 @@ extension GeneratedCommands {
             static let configuration = CommandConfiguration(
                 commandName: "delete",
                 abstract: "With a reason; refused while a template names the bookable specifically.",
-                discussion: "The request is a bizing.catalog.v1.DeleteBookableRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- bookable_id (string, --bookable-id)\n- reason (string, --reason)\n\nPrints the bizing.catalog.v1.Bookable as JSON.")
+                discussion: "The request is a bizing.catalog.v1.DeleteBookableRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- bookable_id (string, --bookable-id)\n- reason (string, --reason): Required: why (up to 500 characters), kept with the row.\n\nPrints the bizing.catalog.v1.Bookable as JSON.")
 
-            @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("organization-id"), help: ArgumentHelp("The organization (its id: identity sessions who-am-i lists yours).", valueName: "string"))
             var fieldOrganizationId: String?
 
             @Option(name: .customLong("bookable-id"), help: ArgumentHelp("", valueName: "string"))
             var fieldBookableId: String?
 
-            @Option(name: .customLong("reason"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("reason"), help: ArgumentHelp("Required: why (up to 500 characters), kept with the row.", valueName: "string"))
             var fieldReason: String?
 
             @OptionGroup var options: MethodOptions
@@ -328,10 +328,10 @@ extension GeneratedCommands {
         struct CreateCommand: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "create",
-                abstract: "A new template is a draft.",
-                discussion: "The request is a bizing.catalog.v1.CreateServiceTemplateRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- service_template (message bizing.catalog.v1.ServiceTemplate, --data only)\n\nPrints the bizing.catalog.v1.ServiceTemplate as JSON.")
+                abstract: "A new template is a draft (activate it with ChangeStatus); type, duration and pricing are required. Owners and admins; a manager at their locations.",
+                discussion: "The request is a bizing.catalog.v1.CreateServiceTemplateRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- service_template (message bizing.catalog.v1.ServiceTemplate, --data only)\n\nPrints the bizing.catalog.v1.ServiceTemplate as JSON.")
 
-            @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("organization-id"), help: ArgumentHelp("The organization (its id: identity sessions who-am-i lists yours).", valueName: "string"))
             var fieldOrganizationId: String?
 
             @OptionGroup var options: MethodOptions
@@ -348,9 +348,9 @@ extension GeneratedCommands {
             static let configuration = CommandConfiguration(
                 commandName: "get",
                 abstract: "A live template of the organization (any member).",
-                discussion: "The request is a bizing.catalog.v1.GetServiceTemplateRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- service_template_id (string, --service-template-id)\n\nPrints the bizing.catalog.v1.ServiceTemplate as JSON.")
+                discussion: "The request is a bizing.catalog.v1.GetServiceTemplateRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- service_template_id (string, --service-template-id)\n\nPrints the bizing.catalog.v1.ServiceTemplate as JSON.")
 
-            @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("organization-id"), help: ArgumentHelp("The organization (its id: identity sessions who-am-i lists yours).", valueName: "string"))
             var fieldOrganizationId: String?
 
             @Option(name: .customLong("service-template-id"), help: ArgumentHelp("", valueName: "string"))
@@ -370,13 +370,13 @@ extension GeneratedCommands {
         struct UpdateCommand: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "update",
-                abstract: "`status` is not maskable: use ChangeStatus.",
-                discussion: "The request is a bizing.catalog.v1.UpdateServiceTemplateRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- service_template (message bizing.catalog.v1.ServiceTemplate, --data only)\n- update_mask (repeated string, --update-mask)\n\nPrints the bizing.catalog.v1.ServiceTemplate as JSON.")
+                abstract: "Changes the fields named in update_mask; the status moves only by ChangeStatus, and an archived template does not change.",
+                discussion: "The request is a bizing.catalog.v1.UpdateServiceTemplateRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- service_template (message bizing.catalog.v1.ServiceTemplate, --data only)\n- update_mask (repeated string, --update-mask): The fields to change: top-level names, snake_case or JSON spelling (`time_zone`, `timeZone`); a message field is replaced whole, and a named field left out of the message is cleared.\n\nPrints the bizing.catalog.v1.ServiceTemplate as JSON.")
 
-            @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("organization-id"), help: ArgumentHelp("The organization (its id: identity sessions who-am-i lists yours).", valueName: "string"))
             var fieldOrganizationId: String?
 
-            @Option(name: .customLong("update-mask"), help: ArgumentHelp("Repeatable.", valueName: "string"))
+            @Option(name: .customLong("update-mask"), help: ArgumentHelp("The fields to change: top-level names, snake_case or JSON spelling (`time_zone`, `timeZone`); a message field is replaced whole, and a named field left out of the message is cleared. Repeatable.", valueName: "string"))
             var fieldUpdateMask: [String] = []
 
             @OptionGroup var options: MethodOptions
@@ -394,9 +394,9 @@ extension GeneratedCommands {
             static let configuration = CommandConfiguration(
                 commandName: "list",
                 abstract: "Live templates by location (with those offered everywhere), type, status, tags and category, in pages.",
-                discussion: "The request is a bizing.catalog.v1.ListServiceTemplatesRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- page_size (uint32, --page-size)\n- page_token (string, --page-token)\n- location_id (string, --location-id): A location also matches the templates offered at every location.\n- type (enum bizing.catalog.v1.ServiceType, --type)\n- status (enum bizing.catalog.v1.ServiceTemplateStatus, --status)\n- tags (repeated string, --tags)\n- category (string, --category)\n\nPrints the bizing.catalog.v1.ListServiceTemplatesResponse as JSON.")
+                discussion: "The request is a bizing.catalog.v1.ListServiceTemplatesRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- page_size (uint32, --page-size)\n- page_token (string, --page-token)\n- location_id (string, --location-id): A location also matches the templates offered at every location.\n- type (enum bizing.catalog.v1.ServiceType, --type)\n- status (enum bizing.catalog.v1.ServiceTemplateStatus, --status)\n- tags (repeated string, --tags)\n- category (string, --category)\n\nPrints the bizing.catalog.v1.ListServiceTemplatesResponse as JSON.")
 
-            @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("organization-id"), help: ArgumentHelp("The organization (its id: identity sessions who-am-i lists yours).", valueName: "string"))
             var fieldOrganizationId: String?
 
             @Option(name: .customLong("page-size"), help: ArgumentHelp("", valueName: "uint32"))
@@ -441,15 +441,15 @@ extension GeneratedCommands {
             static let configuration = CommandConfiguration(
                 commandName: "delete",
                 abstract: "With a reason; refused while a package or program uses the template.",
-                discussion: "The request is a bizing.catalog.v1.DeleteServiceTemplateRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- service_template_id (string, --service-template-id)\n- reason (string, --reason)\n\nPrints the bizing.catalog.v1.ServiceTemplate as JSON.")
+                discussion: "The request is a bizing.catalog.v1.DeleteServiceTemplateRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- service_template_id (string, --service-template-id)\n- reason (string, --reason): Required: why (up to 500 characters), kept with the row.\n\nPrints the bizing.catalog.v1.ServiceTemplate as JSON.")
 
-            @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("organization-id"), help: ArgumentHelp("The organization (its id: identity sessions who-am-i lists yours).", valueName: "string"))
             var fieldOrganizationId: String?
 
             @Option(name: .customLong("service-template-id"), help: ArgumentHelp("", valueName: "string"))
             var fieldServiceTemplateId: String?
 
-            @Option(name: .customLong("reason"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("reason"), help: ArgumentHelp("Required: why (up to 500 characters), kept with the row.", valueName: "string"))
             var fieldReason: String?
 
             @OptionGroup var options: MethodOptions
@@ -468,9 +468,9 @@ extension GeneratedCommands {
             static let configuration = CommandConfiguration(
                 commandName: "change-status",
                 abstract: "draft -> active -> paused -> active ..., and any of them -> archived (final). Only active templates can be booked. Activating needs at least one required bookable, and what it names must still exist; archiving is refused while a package or program uses it. Another move is FAILED_PRECONDITION naming the current status; the current status itself changes nothing.",
-                discussion: "The request is a bizing.catalog.v1.ChangeServiceTemplateStatusRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- service_template_id (string, --service-template-id)\n- status (enum bizing.catalog.v1.ServiceTemplateStatus, --status)\n\nPrints the bizing.catalog.v1.ServiceTemplate as JSON.")
+                discussion: "The request is a bizing.catalog.v1.ChangeServiceTemplateStatusRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- service_template_id (string, --service-template-id)\n- status (enum bizing.catalog.v1.ServiceTemplateStatus, --status)\n\nPrints the bizing.catalog.v1.ServiceTemplate as JSON.")
 
-            @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("organization-id"), help: ArgumentHelp("The organization (its id: identity sessions who-am-i lists yours).", valueName: "string"))
             var fieldOrganizationId: String?
 
             @Option(name: .customLong("service-template-id"), help: ArgumentHelp("", valueName: "string"))
@@ -506,9 +506,9 @@ extension GeneratedCommands {
             static let configuration = CommandConfiguration(
                 commandName: "create",
                 abstract: "A product sold at one location or everywhere; its price in the currency there.",
-                discussion: "The request is a bizing.catalog.v1.CreateProductRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- product (message bizing.catalog.v1.Product, --data only)\n\nPrints the bizing.catalog.v1.Product as JSON.")
+                discussion: "The request is a bizing.catalog.v1.CreateProductRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- product (message bizing.catalog.v1.Product, --data only)\n\nPrints the bizing.catalog.v1.Product as JSON.")
 
-            @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("organization-id"), help: ArgumentHelp("The organization (its id: identity sessions who-am-i lists yours).", valueName: "string"))
             var fieldOrganizationId: String?
 
             @OptionGroup var options: MethodOptions
@@ -525,9 +525,9 @@ extension GeneratedCommands {
             static let configuration = CommandConfiguration(
                 commandName: "get",
                 abstract: "A live product of the organization (any member).",
-                discussion: "The request is a bizing.catalog.v1.GetProductRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- product_id (string, --product-id)\n\nPrints the bizing.catalog.v1.Product as JSON.")
+                discussion: "The request is a bizing.catalog.v1.GetProductRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- product_id (string, --product-id)\n\nPrints the bizing.catalog.v1.Product as JSON.")
 
-            @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("organization-id"), help: ArgumentHelp("The organization (its id: identity sessions who-am-i lists yours).", valueName: "string"))
             var fieldOrganizationId: String?
 
             @Option(name: .customLong("product-id"), help: ArgumentHelp("", valueName: "string"))
@@ -548,12 +548,12 @@ extension GeneratedCommands {
             static let configuration = CommandConfiguration(
                 commandName: "update",
                 abstract: "Changes the fields named in update_mask (stock, price, status, ...).",
-                discussion: "The request is a bizing.catalog.v1.UpdateProductRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- product (message bizing.catalog.v1.Product, --data only)\n- update_mask (repeated string, --update-mask)\n\nPrints the bizing.catalog.v1.Product as JSON.")
+                discussion: "The request is a bizing.catalog.v1.UpdateProductRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- product (message bizing.catalog.v1.Product, --data only)\n- update_mask (repeated string, --update-mask): The fields to change: top-level names, snake_case or JSON spelling (`time_zone`, `timeZone`); a message field is replaced whole, and a named field left out of the message is cleared.\n\nPrints the bizing.catalog.v1.Product as JSON.")
 
-            @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("organization-id"), help: ArgumentHelp("The organization (its id: identity sessions who-am-i lists yours).", valueName: "string"))
             var fieldOrganizationId: String?
 
-            @Option(name: .customLong("update-mask"), help: ArgumentHelp("Repeatable.", valueName: "string"))
+            @Option(name: .customLong("update-mask"), help: ArgumentHelp("The fields to change: top-level names, snake_case or JSON spelling (`time_zone`, `timeZone`); a message field is replaced whole, and a named field left out of the message is cleared. Repeatable.", valueName: "string"))
             var fieldUpdateMask: [String] = []
 
             @OptionGroup var options: MethodOptions
@@ -571,9 +571,9 @@ extension GeneratedCommands {
             static let configuration = CommandConfiguration(
                 commandName: "list",
                 abstract: "Live products by location (with those sold everywhere), type, status and tags, in pages.",
-                discussion: "The request is a bizing.catalog.v1.ListProductsRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- page_size (uint32, --page-size)\n- page_token (string, --page-token)\n- location_id (string, --location-id): A location also matches the products sold at every location.\n- type (enum bizing.catalog.v1.ProductType, --type)\n- status (enum bizing.catalog.v1.ProductStatus, --status)\n- tags (repeated string, --tags)\n\nPrints the bizing.catalog.v1.ListProductsResponse as JSON.")
+                discussion: "The request is a bizing.catalog.v1.ListProductsRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- page_size (uint32, --page-size)\n- page_token (string, --page-token)\n- location_id (string, --location-id): A location also matches the products sold at every location.\n- type (enum bizing.catalog.v1.ProductType, --type)\n- status (enum bizing.catalog.v1.ProductStatus, --status)\n- tags (repeated string, --tags)\n\nPrints the bizing.catalog.v1.ListProductsResponse as JSON.")
 
-            @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("organization-id"), help: ArgumentHelp("The organization (its id: identity sessions who-am-i lists yours).", valueName: "string"))
             var fieldOrganizationId: String?
 
             @Option(name: .customLong("page-size"), help: ArgumentHelp("", valueName: "uint32"))
@@ -614,15 +614,15 @@ extension GeneratedCommands {
             static let configuration = CommandConfiguration(
                 commandName: "delete",
                 abstract: "With a reason; refused while a template includes the product.",
-                discussion: "The request is a bizing.catalog.v1.DeleteProductRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- product_id (string, --product-id)\n- reason (string, --reason)\n\nPrints the bizing.catalog.v1.Product as JSON.")
+                discussion: "The request is a bizing.catalog.v1.DeleteProductRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- product_id (string, --product-id)\n- reason (string, --reason): Required: why (up to 500 characters), kept with the row.\n\nPrints the bizing.catalog.v1.Product as JSON.")
 
-            @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("organization-id"), help: ArgumentHelp("The organization (its id: identity sessions who-am-i lists yours).", valueName: "string"))
             var fieldOrganizationId: String?
 
             @Option(name: .customLong("product-id"), help: ArgumentHelp("", valueName: "string"))
             var fieldProductId: String?
 
-            @Option(name: .customLong("reason"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("reason"), help: ArgumentHelp("Required: why (up to 500 characters), kept with the row.", valueName: "string"))
             var fieldReason: String?
 
             @OptionGroup var options: MethodOptions
@@ -652,9 +652,9 @@ extension GeneratedCommands {
             static let configuration = CommandConfiguration(
                 commandName: "create",
                 abstract: "Owner or admin (a package spans the organization).",
-                discussion: "The request is a bizing.catalog.v1.CreatePackageRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- service_package (message bizing.catalog.v1.ServicePackage, --data only)\n\nPrints the bizing.catalog.v1.ServicePackage as JSON.")
+                discussion: "The request is a bizing.catalog.v1.CreatePackageRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- service_package (message bizing.catalog.v1.ServicePackage, --data only)\n\nPrints the bizing.catalog.v1.ServicePackage as JSON.")
 
-            @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("organization-id"), help: ArgumentHelp("The organization (its id: identity sessions who-am-i lists yours).", valueName: "string"))
             var fieldOrganizationId: String?
 
             @OptionGroup var options: MethodOptions
@@ -671,9 +671,9 @@ extension GeneratedCommands {
             static let configuration = CommandConfiguration(
                 commandName: "get",
                 abstract: "A live package of the organization (any member).",
-                discussion: "The request is a bizing.catalog.v1.GetPackageRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- package_id (string, --package-id)\n\nPrints the bizing.catalog.v1.ServicePackage as JSON.")
+                discussion: "The request is a bizing.catalog.v1.GetPackageRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- package_id (string, --package-id)\n\nPrints the bizing.catalog.v1.ServicePackage as JSON.")
 
-            @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("organization-id"), help: ArgumentHelp("The organization (its id: identity sessions who-am-i lists yours).", valueName: "string"))
             var fieldOrganizationId: String?
 
             @Option(name: .customLong("package-id"), help: ArgumentHelp("", valueName: "string"))
@@ -694,12 +694,12 @@ extension GeneratedCommands {
             static let configuration = CommandConfiguration(
                 commandName: "update",
                 abstract: "Changes the fields named in update_mask; the original value is recomputed.",
-                discussion: "The request is a bizing.catalog.v1.UpdatePackageRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- service_package (message bizing.catalog.v1.ServicePackage, --data only)\n- update_mask (repeated string, --update-mask)\n\nPrints the bizing.catalog.v1.ServicePackage as JSON.")
+                discussion: "The request is a bizing.catalog.v1.UpdatePackageRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- service_package (message bizing.catalog.v1.ServicePackage, --data only)\n- update_mask (repeated string, --update-mask): The fields to change: top-level names, snake_case or JSON spelling (`time_zone`, `timeZone`); a message field is replaced whole, and a named field left out of the message is cleared.\n\nPrints the bizing.catalog.v1.ServicePackage as JSON.")
 
-            @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("organization-id"), help: ArgumentHelp("The organization (its id: identity sessions who-am-i lists yours).", valueName: "string"))
             var fieldOrganizationId: String?
 
-            @Option(name: .customLong("update-mask"), help: ArgumentHelp("Repeatable.", valueName: "string"))
+            @Option(name: .customLong("update-mask"), help: ArgumentHelp("The fields to change: top-level names, snake_case or JSON spelling (`time_zone`, `timeZone`); a message field is replaced whole, and a named field left out of the message is cleared. Repeatable.", valueName: "string"))
             var fieldUpdateMask: [String] = []
 
             @OptionGroup var options: MethodOptions
@@ -717,9 +717,9 @@ extension GeneratedCommands {
             static let configuration = CommandConfiguration(
                 commandName: "list",
                 abstract: "Live packages by status, in pages.",
-                discussion: "The request is a bizing.catalog.v1.ListPackagesRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- page_size (uint32, --page-size)\n- page_token (string, --page-token)\n- status (enum bizing.catalog.v1.PackageStatus, --status)\n\nPrints the bizing.catalog.v1.ListPackagesResponse as JSON.")
+                discussion: "The request is a bizing.catalog.v1.ListPackagesRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- page_size (uint32, --page-size)\n- page_token (string, --page-token)\n- status (enum bizing.catalog.v1.PackageStatus, --status)\n\nPrints the bizing.catalog.v1.ListPackagesResponse as JSON.")
 
-            @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("organization-id"), help: ArgumentHelp("The organization (its id: identity sessions who-am-i lists yours).", valueName: "string"))
             var fieldOrganizationId: String?
 
             @Option(name: .customLong("page-size"), help: ArgumentHelp("", valueName: "uint32"))
@@ -748,15 +748,15 @@ extension GeneratedCommands {
             static let configuration = CommandConfiguration(
                 commandName: "delete",
                 abstract: "Owner or admin, with a reason.",
-                discussion: "The request is a bizing.catalog.v1.DeletePackageRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- package_id (string, --package-id)\n- reason (string, --reason)\n\nPrints the bizing.catalog.v1.ServicePackage as JSON.")
+                discussion: "The request is a bizing.catalog.v1.DeletePackageRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- package_id (string, --package-id)\n- reason (string, --reason): Required: why (up to 500 characters), kept with the row.\n\nPrints the bizing.catalog.v1.ServicePackage as JSON.")
 
-            @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("organization-id"), help: ArgumentHelp("The organization (its id: identity sessions who-am-i lists yours).", valueName: "string"))
             var fieldOrganizationId: String?
 
             @Option(name: .customLong("package-id"), help: ArgumentHelp("", valueName: "string"))
             var fieldPackageId: String?
 
-            @Option(name: .customLong("reason"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("reason"), help: ArgumentHelp("Required: why (up to 500 characters), kept with the row.", valueName: "string"))
             var fieldReason: String?
 
             @OptionGroup var options: MethodOptions
@@ -785,10 +785,10 @@ extension GeneratedCommands {
         struct CreateCommand: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "create",
-                abstract: "Owner or admin (a program spans the organization); a new program is a draft.",
-                discussion: "The request is a bizing.catalog.v1.CreateProgramRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- program (message bizing.catalog.v1.ProgramTemplate, --data only)\n\nPrints the bizing.catalog.v1.ProgramTemplate as JSON.")
+                abstract: "Owner or admin (a program spans the organization); a new program is a draft unless its status says otherwise.",
+                discussion: "The request is a bizing.catalog.v1.CreateProgramRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- program (message bizing.catalog.v1.ProgramTemplate, --data only)\n\nPrints the bizing.catalog.v1.ProgramTemplate as JSON.")
 
-            @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("organization-id"), help: ArgumentHelp("The organization (its id: identity sessions who-am-i lists yours).", valueName: "string"))
             var fieldOrganizationId: String?
 
             @OptionGroup var options: MethodOptions
@@ -805,9 +805,9 @@ extension GeneratedCommands {
             static let configuration = CommandConfiguration(
                 commandName: "get",
                 abstract: "A live program of the organization (any member).",
-                discussion: "The request is a bizing.catalog.v1.GetProgramRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- program_id (string, --program-id)\n\nPrints the bizing.catalog.v1.ProgramTemplate as JSON.")
+                discussion: "The request is a bizing.catalog.v1.GetProgramRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- program_id (string, --program-id)\n\nPrints the bizing.catalog.v1.ProgramTemplate as JSON.")
 
-            @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("organization-id"), help: ArgumentHelp("The organization (its id: identity sessions who-am-i lists yours).", valueName: "string"))
             var fieldOrganizationId: String?
 
             @Option(name: .customLong("program-id"), help: ArgumentHelp("", valueName: "string"))
@@ -827,13 +827,13 @@ extension GeneratedCommands {
         struct UpdateCommand: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "update",
-                abstract: "draft -> active -> archived by `status`; archived is final.",
-                discussion: "The request is a bizing.catalog.v1.UpdateProgramRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- program (message bizing.catalog.v1.ProgramTemplate, --data only)\n- update_mask (repeated string, --update-mask)\n\nPrints the bizing.catalog.v1.ProgramTemplate as JSON.")
+                abstract: "Changes the fields named in update_mask; the status moves draft -> active -> archived, and an archived program does not change.",
+                discussion: "The request is a bizing.catalog.v1.UpdateProgramRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- program (message bizing.catalog.v1.ProgramTemplate, --data only)\n- update_mask (repeated string, --update-mask): The fields to change: top-level names, snake_case or JSON spelling (`time_zone`, `timeZone`); a message field is replaced whole, and a named field left out of the message is cleared.\n\nPrints the bizing.catalog.v1.ProgramTemplate as JSON.")
 
-            @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("organization-id"), help: ArgumentHelp("The organization (its id: identity sessions who-am-i lists yours).", valueName: "string"))
             var fieldOrganizationId: String?
 
-            @Option(name: .customLong("update-mask"), help: ArgumentHelp("Repeatable.", valueName: "string"))
+            @Option(name: .customLong("update-mask"), help: ArgumentHelp("The fields to change: top-level names, snake_case or JSON spelling (`time_zone`, `timeZone`); a message field is replaced whole, and a named field left out of the message is cleared. Repeatable.", valueName: "string"))
             var fieldUpdateMask: [String] = []
 
             @OptionGroup var options: MethodOptions
@@ -851,9 +851,9 @@ extension GeneratedCommands {
             static let configuration = CommandConfiguration(
                 commandName: "list",
                 abstract: "Live programs by status, in pages.",
-                discussion: "The request is a bizing.catalog.v1.ListProgramsRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- page_size (uint32, --page-size)\n- page_token (string, --page-token)\n- status (enum bizing.catalog.v1.ProgramStatus, --status)\n\nPrints the bizing.catalog.v1.ListProgramsResponse as JSON.")
+                discussion: "The request is a bizing.catalog.v1.ListProgramsRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- page_size (uint32, --page-size)\n- page_token (string, --page-token)\n- status (enum bizing.catalog.v1.ProgramStatus, --status)\n\nPrints the bizing.catalog.v1.ListProgramsResponse as JSON.")
 
-            @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("organization-id"), help: ArgumentHelp("The organization (its id: identity sessions who-am-i lists yours).", valueName: "string"))
             var fieldOrganizationId: String?
 
             @Option(name: .customLong("page-size"), help: ArgumentHelp("", valueName: "uint32"))
@@ -882,15 +882,15 @@ extension GeneratedCommands {
             static let configuration = CommandConfiguration(
                 commandName: "delete",
                 abstract: "Owner or admin, with a reason.",
-                discussion: "The request is a bizing.catalog.v1.DeleteProgramRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- program_id (string, --program-id)\n- reason (string, --reason)\n\nPrints the bizing.catalog.v1.ProgramTemplate as JSON.")
+                discussion: "The request is a bizing.catalog.v1.DeleteProgramRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- program_id (string, --program-id)\n- reason (string, --reason): Required: why (up to 500 characters), kept with the row.\n\nPrints the bizing.catalog.v1.ProgramTemplate as JSON.")
 
-            @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("organization-id"), help: ArgumentHelp("The organization (its id: identity sessions who-am-i lists yours).", valueName: "string"))
             var fieldOrganizationId: String?
 
             @Option(name: .customLong("program-id"), help: ArgumentHelp("", valueName: "string"))
             var fieldProgramId: String?
 
-            @Option(name: .customLong("reason"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("reason"), help: ArgumentHelp("Required: why (up to 500 characters), kept with the row.", valueName: "string"))
             var fieldReason: String?
 
             @OptionGroup var options: MethodOptions

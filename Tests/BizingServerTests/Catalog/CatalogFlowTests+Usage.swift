@@ -90,7 +90,8 @@ import Testing
             let nested = try await h.failure(
                 CatalogV1.Locations.update, CatalogV1.UpdateLocationRequest(organizationId: org.id, location: patch, updateMask: ["address.city"]), token: org.token)
             #expect(catalogViolationFields(nested) == ["update_mask[0]"])
-            #expect(nested.details.fieldViolations.first?.description.contains("one of: slug, name, type, address, time_zone") == true)
+            let nestedRefusal = nested.details.fieldViolations.first?.description ?? ""
+            #expect(nestedRefusal.contains("send the whole address") && nestedRefusal.contains("the fields that can be: slug, name, type, address, time_zone"))
 
             // Staff are told they may not write before their input is judged.
             let staff = try await h.member(of: org, "Sam Staff", role: .staff)
@@ -104,6 +105,95 @@ import Testing
             let create = try await h.failure(
                 CatalogV1.Locations.create, CatalogV1.CreateLocationRequest(organizationId: org.id, location: CatalogSample.location("new")), token: manager.token)
             #expect(create.code == .permissionDenied && create.message.contains("only owners and admins create and delete locations"))
+        }
+    }
+
+    /// The other side of a reference cannot break it either: moving what a
+    /// template needs, deactivating or moving an included product, moving
+    /// a template out from under a package, deleting a location a package names.
+    @Test func changingTheOtherSideOfAReferenceIsRefused() async throws {
+        try await CatalogHarness.run { h in
+            let org = try await h.organization()
+            let studio = try await h.create(CatalogSample.location("studio"), in: org)
+            let annex = try await h.create(CatalogSample.location("annex"), in: org)
+            let room = try await h.create(CatalogSample.venue("room", at: studio.id), in: org)
+            let oil = try await h.create(CatalogSample.product("OIL-1"), in: org)
+            var needsRoom = CatalogSample.template("room-only", location: studio.id, requiring: room.id, kind: .venue)
+            needsRoom.includedProducts = [CatalogV1.IncludedProduct(productId: oil.id, quantity: 1)]
+            let template = try await h.create(needsRoom, in: org)
+            let everywhere = try await h.create(CatalogSample.template("anywhere"), in: org)
+            var package = CatalogSample.package("annex-pack", items: [(everywhere.id, 2)], total: 9_000)
+            package.items[0].allowedLocationIds = [annex.id]
+            _ = try await h.create(package, in: org)
+
+            var moveRoom = CatalogV1.Bookable(id: room.id)
+            moveRoom.locationId = annex.id
+            let moved = try await h.failure(
+                CatalogV1.Bookables.update, CatalogV1.UpdateBookableRequest(organizationId: org.id, bookable: moveRoom, updateMask: ["location_id"]), token: org.token)
+            #expect(moved.code == .failedPrecondition && moved.message.contains("service template 'Service room-only'"))
+
+            var inactive = CatalogV1.Product(id: oil.id)
+            inactive.status = .inactive
+            let deactivated = try await h.failure(
+                CatalogV1.Products.update, CatalogV1.UpdateProductRequest(organizationId: org.id, product: inactive, updateMask: ["status"]), token: org.token)
+            #expect(deactivated.code == .failedPrecondition)
+            var elsewhere = CatalogV1.Product(id: oil.id)
+            elsewhere.locationId = annex.id
+            let movedProduct = try await h.failure(
+                CatalogV1.Products.update, CatalogV1.UpdateProductRequest(organizationId: org.id, product: elsewhere, updateMask: ["location_id"]), token: org.token)
+            #expect(movedProduct.code == .failedPrecondition)
+
+            var studioOnly = CatalogV1.ServiceTemplate(id: everywhere.id)
+            studioOnly.locationId = studio.id
+            let narrowed = try await h.failure(
+                CatalogV1.ServiceTemplates.update,
+                CatalogV1.UpdateServiceTemplateRequest(organizationId: org.id, serviceTemplate: studioOnly, updateMask: ["location_id"]), token: org.token)
+            #expect(narrowed.code == .failedPrecondition && narrowed.message.contains("package 'Package annex-pack'"))
+
+            let annexGone = try await h.failure(
+                CatalogV1.Locations.delete, CatalogV1.DeleteLocationRequest(organizationId: org.id, locationId: annex.id, reason: "closing"), token: org.token)
+            #expect(annexGone.code == .failedPrecondition && annexGone.message.contains("package 'Package annex-pack'"))
+
+            // Archived is final.
+            _ = try await h.changeStatus(template.id, to: .archived, in: org)
+            var rename = CatalogV1.ServiceTemplate(id: template.id)
+            rename.name = "Renamed"
+            let archived = try await h.failure(
+                CatalogV1.ServiceTemplates.update,
+                CatalogV1.UpdateServiceTemplateRequest(organizationId: org.id, serviceTemplate: rename, updateMask: ["name"]), token: org.token)
+            #expect(archived.code == .failedPrecondition && archived.message.contains("archived"))
+        }
+    }
+
+    @Test func aManagerCannotReachBeyondTheirLocationsAndASlugClashComesWithTheRest() async throws {
+        try await CatalogHarness.run { h in
+            let org = try await h.organization()
+            let studio = try await h.create(CatalogSample.location("studio"), in: org)
+            let annex = try await h.create(CatalogSample.location("annex"), in: org)
+            let manager = try await h.identity.user("Max Manager")
+            let token = manager.token
+            _ = try await h.identity.fixtures.addMembership(
+                organizationID: UUID(uuidString: org.id)!, userID: manager.record.id, role: .manager, scope: .locations([UUID(uuidString: studio.id)!]))
+            let provider = try await h.create(CatalogSample.provider("pat", at: studio.id), in: org)
+            var extend = CatalogV1.Bookable(id: provider.id)
+            extend.provider = provider.provider
+            extend.provider?.locationIds = [studio.id, annex.id]
+            let extended = try await h.failure(
+                CatalogV1.Bookables.update, CatalogV1.UpdateBookableRequest(organizationId: org.id, bookable: extend, updateMask: ["provider"]), token: token)
+            #expect(extended.code == .permissionDenied && extended.message.contains("that location is outside their scope"))
+            // Out of scope is said before the input is judged.
+            var bad = CatalogSample.venue("BAD SLUG", at: annex.id)
+            bad.venue?.capacityMax = 0
+            let outOfScope = try await h.failure(
+                CatalogV1.Bookables.create, CatalogV1.CreateBookableRequest(organizationId: org.id, bookable: bad), token: token)
+            #expect(outOfScope.code == .permissionDenied)
+
+            // A taken slug among other problems is one more line of the same answer.
+            var clash = CatalogSample.venue("pat", at: studio.id)
+            clash.venue?.capacityMax = 0
+            let both = try await h.failure(
+                CatalogV1.Bookables.create, CatalogV1.CreateBookableRequest(organizationId: org.id, bookable: clash), token: org.token)
+            #expect(both.code == .invalidArgument && Set(catalogViolationFields(both)) == ["bookable.venue.capacity_max", "bookable.venue.capacity_min", "bookable.slug"], "\(both)")
         }
     }
 }

@@ -42,6 +42,9 @@ enum BookableCatalogKind: CatalogKind {
 
     static func authorityLocation(_ bookable: Resource) -> UUID? { UUID(uuidString: bookable.locationId) }
     static func pricingLocation(_ bookable: Resource) -> UUID? { UUID(uuidString: bookable.locationId) }
+    static func reachedLocations(_ bookable: Resource) -> [UUID] {
+        (bookable.provider?.locationIds ?? []).compactMap(UUID.init(uuidString:)).filter { $0 != UUID(uuidString: bookable.locationId) }
+    }
 
     static func violations(_ bookable: Resource, context: RuleContext) -> [InvalidField] {
         BookableRules.violations(bookable, context: context)
@@ -102,8 +105,20 @@ enum BookableCatalogKind: CatalogKind {
         return true
     }
 
-    /// A new bookable gets its calendar; a moved one's calendar takes the new location's zone.
+    /// Whether the bookable works at `location` (its home, or one of a provider's).
+    static func worksAt(_ bookable: Resource, _ location: String) -> Bool {
+        bookable.locationId == location || (bookable.provider?.locationIds.contains(location) ?? false)
+    }
+
+    /// A new bookable gets its calendar; a moved one's calendar takes the new
+    /// location's zone. It cannot leave a location a template there names it for.
     static func saved(_ db: Database, _ bookable: Resource, previous: Resource?, now: Date, ids: IDGenerator) throws {
+        if previous != nil {
+            let stranded = try CatalogUsage.templates(db, requiringBookable: bookable)
+                .filter { !$0.locationId.isEmpty && !worksAt(bookable, $0.locationId) }
+            try CatalogUsage.refuse("move the bookable away", usedBy: stranded.map { CatalogUsage.named("service template", $0.name) },
+                                    fix: "those templates are offered where it was; change them first")
+        }
         guard previous?.locationId != bookable.locationId,
               let bookableID = UUID(uuidString: bookable.id), let organizationID = UUID(uuidString: bookable.organizationId),
               let locationID = UUID(uuidString: bookable.locationId),
@@ -117,7 +132,7 @@ enum BookableCatalogKind: CatalogKind {
     }
 
     static func checkDeletable(_ db: Database, _ bookable: Resource) throws {
-        try CatalogUsage.refuse("delete", "bookable", usedBy: CatalogUsage.templates(db, requiringBookable: bookable))
+        try CatalogUsage.refuse("delete the bookable", usedBy: CatalogUsage.templates(db, requiringBookable: bookable).map { CatalogUsage.named("service template", $0.name) })
     }
 
     static func presented(_ bookable: Resource, now: Date) -> Resource {

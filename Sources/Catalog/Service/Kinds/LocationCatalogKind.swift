@@ -56,19 +56,14 @@ enum LocationCatalogKind: CatalogKind {
         }
     }
 
-    /// A location still holding live bookables, templates or products stays.
+    /// A location still holding live objects, worked at by providers based
+    /// elsewhere, or named by a package item stays; the refusal names them.
     static func checkDeletable(_ db: Database, _ location: Resource) throws {
-        guard let id = UUID(uuidString: location.id) else { return }
-        var holding: [String] = []
-        for (table, noun) in [("bookables", "bookables"), ("service_templates", "service templates"), ("products", "products")] {
-            let count = try CatalogTables.liveCount(db, table: table, locationID: id)
-            if count > 0 { holding.append("\(count) \(noun)") }
-        }
-        let workingHere = try CatalogUsage.providers(db, alsoWorkingAt: location).count
-        if workingHere > 0 { holding.append("\(workingHere) providers who also work there") }
-        if !holding.isEmpty {
-            throw ContextStatus.failedPrecondition(
-                "the location still has \(holding.joined(separator: ", ")): delete them or move them to another location first")
-        }
+        try CatalogUsage.refuse("delete the location", usedBy: CatalogUsage.objects(db, at: location),
+                                fix: "delete them or move them to another location first")
+        try CatalogUsage.refuse("delete the location", usedBy: CatalogUsage.providers(db, alsoWorkingAt: location).map { CatalogUsage.named("provider", $0.name) },
+                                fix: "take it out of their provider.location_ids first")
+        try CatalogUsage.refuse("delete the location", usedBy: CatalogUsage.packages(db, allowingAt: location).map { CatalogUsage.named("package", $0.name) },
+                                fix: "take it out of their items' allowed_location_ids first")
     }
 }

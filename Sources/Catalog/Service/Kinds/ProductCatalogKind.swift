@@ -26,7 +26,16 @@ enum ProductCatalogKind: CatalogKind {
     }
 
     static func checkDeletable(_ db: Database, _ product: Resource) throws {
-        try CatalogUsage.refuse("delete", "product", usedBy: CatalogUsage.templates(db, including: product))
+        try CatalogUsage.refuse("delete the product", usedBy: CatalogUsage.templates(db, including: product).map { CatalogUsage.named("service template", $0.name) })
+    }
+
+    /// A product a template includes stays active, and sold where the template is.
+    static func saved(_ db: Database, _ product: Resource, previous: Resource?, now: Date, ids: IDGenerator) throws {
+        guard let previous, previous.status != product.status || previous.locationId != product.locationId else { return }
+        let broken = try CatalogUsage.templates(db, including: product)
+            .filter { product.status != .active || (!product.locationId.isEmpty && product.locationId != $0.locationId) }
+        try CatalogUsage.refuse("make that change to the product", usedBy: broken.map { CatalogUsage.named("service template", $0.name) },
+                                fix: "they include it; change them first")
     }
 
     static func apply(_ path: String, from patch: Resource, to product: inout Resource) -> Bool {

@@ -38,6 +38,9 @@ enum ProgramCatalogKind: CatalogKind {
     }
 
     static func checkTransition(from previous: Resource, to next: Resource) throws {
+        if previous.status == .archived {
+            throw ContextStatus.failedPrecondition("the program is archived, which is final: it cannot change")
+        }
         guard ProgramRules.allows(from: previous.status, to: next.status) else {
             throw ContextStatus.failedPrecondition(
                 "the program is \(previous.status.columnValue): it cannot become \(next.status.columnValue) (draft -> active -> archived)")

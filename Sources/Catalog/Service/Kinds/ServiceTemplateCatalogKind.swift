@@ -55,11 +55,15 @@ enum ServiceTemplateCatalogKind: CatalogKind {
         let organizationID = organization.id
         for (field, requirements) in [("required_bookables", template.requiredBookables), ("optional_bookables", template.optionalBookables)] {
             for (index, requirement) in requirements.enumerated() {
-                guard let id = UUID(uuidString: requirement.bookableId) else { continue }
-                let bookable = try CatalogTables.fetch(db, CatalogV1.Bookable.self, organizationID: organizationID, id: id)
-                guard let bookable, bookable.kind == requirement.kind else {
+                guard let id = UUID(uuidString: requirement.bookableId), requirement.kind != .unspecified else { continue }
+                guard let bookable = try CatalogTables.fetch(db, CatalogV1.Bookable.self, organizationID: organizationID, id: id) else {
                     found.append(InvalidField(field: "\(field)[\(index)].bookable_id", rule: .unknown,
-                                              description: "is not a live \(requirement.kind.columnValue) bookable of this organization"))
+                                              description: "is not a live bookable of this organization"))
+                    continue
+                }
+                guard bookable.kind == requirement.kind else {
+                    found.append(InvalidField(field: "\(field)[\(index)].bookable_id", rule: .conflict,
+                                              description: "is a \(bookable.kind.columnValue), not a \(requirement.kind.columnValue)"))
                     continue
                 }
                 // A template offered at one location books what works there.
@@ -71,18 +75,39 @@ enum ServiceTemplateCatalogKind: CatalogKind {
                 }
             }
         }
-        let productIDs = template.includedProducts.compactMap { UUID(uuidString: $0.productId) }
-        let active = try CatalogTables.liveIDs(db, CatalogV1.Product.self, organizationID: organizationID, among: productIDs,
-                                               where: .equals("status", CatalogV1.ProductStatus.active.columnValue))
-        for (index, product) in template.includedProducts.enumerated() where UUID(uuidString: product.productId).map(active.contains) == false {
-            found.append(InvalidField(field: "included_products[\(index)].product_id", rule: .unknown,
-                                      description: "is not an active product of this organization"))
+        for (index, included) in template.includedProducts.enumerated() {
+            guard let id = UUID(uuidString: included.productId) else { continue }
+            let product = try CatalogTables.fetch(db, CatalogV1.Product.self, organizationID: organizationID, id: id)
+            if product?.status != .active {
+                found.append(InvalidField(field: "included_products[\(index)].product_id", rule: .unknown,
+                                          description: "is not an active product of this organization"))
+            } else if let product, !product.locationId.isEmpty, product.locationId != template.locationId {
+                found.append(InvalidField(field: "included_products[\(index)].product_id", rule: .conflict,
+                                          description: "is sold only at another location than the template's"))
+            }
         }
         return found
     }
 
     static func checkDeletable(_ db: Database, _ template: Resource) throws {
-        try CatalogUsage.refuse("delete", "service template", usedBy: CatalogUsage.packagesAndPrograms(db, using: template))
+        try CatalogUsage.refuse("delete the service template", usedBy: CatalogUsage.packagesAndPrograms(db, using: template))
+    }
+
+    /// An archived template is final; moving a template to one location
+    /// cannot leave package items allowed elsewhere.
+    static func checkTransition(from previous: Resource, to next: Resource) throws {
+        if previous.status == .archived {
+            throw ContextStatus.failedPrecondition("the template is archived, which is final: it cannot change")
+        }
+    }
+
+    static func saved(_ db: Database, _ template: Resource, previous: Resource?, now: Date, ids: IDGenerator) throws {
+        guard let previous, previous.locationId != template.locationId, !template.locationId.isEmpty else { return }
+        let elsewhere = try CatalogUsage.packages(db, using: template).filter { package in
+            package.items.contains { $0.serviceTemplateId == template.id && $0.allowedLocationIds.contains { $0 != template.locationId } }
+        }
+        try CatalogUsage.refuse("offer the template only at that location", usedBy: elsewhere.map { CatalogUsage.named("package", $0.name) },
+                                fix: "their items allow it elsewhere; change them first")
     }
 
     static func apply(_ path: String, from patch: Resource, to template: inout Resource) -> Bool {

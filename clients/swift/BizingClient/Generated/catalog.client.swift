@@ -93,7 +93,9 @@ extension CatalogV1.ServiceTemplates {
             self.connection = connection
         }
 
-        /// A new template is a draft.
+        /// A new template is a draft (activate it with ChangeStatus); type,
+        /// duration and pricing are required. Owners and admins; a manager at
+        /// their locations.
         public func create(_ request: CatalogV1.CreateServiceTemplateRequest, metadata: [MetadataEntry] = [], timeout: Duration? = nil) async throws -> CatalogV1.ServiceTemplate {
             try await connection.unary(CatalogV1.ServiceTemplates.create.fullName, request, as: CatalogV1.ServiceTemplate.self, metadata: metadata, timeout: timeout)
         }
@@ -103,7 +105,8 @@ extension CatalogV1.ServiceTemplates {
             try await connection.unary(CatalogV1.ServiceTemplates.get.fullName, request, as: CatalogV1.ServiceTemplate.self, metadata: metadata, timeout: timeout)
         }
 
-        /// `status` is not maskable: use ChangeStatus.
+        /// Changes the fields named in update_mask; the status moves only by
+        /// ChangeStatus, and an archived template does not change.
         public func update(_ request: CatalogV1.UpdateServiceTemplateRequest, metadata: [MetadataEntry] = [], timeout: Duration? = nil) async throws -> CatalogV1.ServiceTemplate {
             try await connection.unary(CatalogV1.ServiceTemplates.update.fullName, request, as: CatalogV1.ServiceTemplate.self, metadata: metadata, timeout: timeout)
         }
@@ -212,7 +215,8 @@ extension CatalogV1.Programs {
             self.connection = connection
         }
 
-        /// Owner or admin (a program spans the organization); a new program is a draft.
+        /// Owner or admin (a program spans the organization); a new program is a
+        /// draft unless its status says otherwise.
         public func create(_ request: CatalogV1.CreateProgramRequest, metadata: [MetadataEntry] = [], timeout: Duration? = nil) async throws -> CatalogV1.ProgramTemplate {
             try await connection.unary(CatalogV1.Programs.create.fullName, request, as: CatalogV1.ProgramTemplate.self, metadata: metadata, timeout: timeout)
         }
@@ -222,7 +226,8 @@ extension CatalogV1.Programs {
             try await connection.unary(CatalogV1.Programs.get.fullName, request, as: CatalogV1.ProgramTemplate.self, metadata: metadata, timeout: timeout)
         }
 
-        /// draft -> active -> archived by `status`; archived is final.
+        /// Changes the fields named in update_mask; the status moves draft ->
+        /// active -> archived, and an archived program does not change.
         public func update(_ request: CatalogV1.UpdateProgramRequest, metadata: [MetadataEntry] = [], timeout: Duration? = nil) async throws -> CatalogV1.ProgramTemplate {
             try await connection.unary(CatalogV1.Programs.update.fullName, request, as: CatalogV1.ProgramTemplate.self, metadata: metadata, timeout: timeout)
         }
