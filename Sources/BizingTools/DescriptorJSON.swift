@@ -111,7 +111,9 @@ public struct DescriptorJSON: Sendable {
         case .enumeration(let name):
             if let text = value as? String {
                 guard let number = enums[name]?.values.first(where: { $0.name == text })?.number else {
-                    throw Problem(path: path, reason: "\(text) is not a value of \(name)")
+                    // proto3 JSON spells enum values in full; say how.
+                    let known = (enums[name]?.values ?? []).map(\.name).joined(separator: ", ")
+                    throw Problem(path: path, reason: "\(text) is not a value of \(name); one of: \(known)")
                 }
                 return .varint(UInt64(bitPattern: Int64(number)))
             }

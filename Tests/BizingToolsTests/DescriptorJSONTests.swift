@@ -78,7 +78,7 @@ private struct Everything: Codable, Equatable {
         #expect(problem(["nope": 1]) == "nope: t.Everything has no field nope")
         #expect(problem(["count": 1.5])?.hasPrefix("count: expected an integer") == true)
         #expect(problem(["count": 3_000_000_000])?.hasPrefix("count: expected an integer") == true)
-        #expect(problem(["color": "COLOR_BLUE"]) == "color: COLOR_BLUE is not a value of t.Color")
+        #expect(problem(["color": "COLOR_BLUE"]) == "color: COLOR_BLUE is not a value of t.Color; one of: COLOR_UNSPECIFIED, COLOR_RED")
         #expect(problem(["children": [["label": "ok"], ["label": 5]]]) == "children[1].label: expected a string")
         #expect(problem(["at": "yesterday"])?.hasPrefix("at: expected an RFC 3339 timestamp") == true)
     }
