@@ -535,20 +535,11 @@ fileprivate struct AuthzWorld: Sendable {
             var rows: [String] = []
             for table in Self.catalogTables {
                 for row in try GRDB.Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY id") {
-                    rows.append(table + ": " + row.databaseValues.map(Self.exact).joined(separator: " | "))
+                    rows.append(table + ": " + row.databaseValues.map(\.exactText).joined(separator: " | "))
                 }
             }
             return rows
         }
     }
 
-    static func exact(_ value: DatabaseValue) -> String {
-        switch value.storage {
-        case .null: "NULL"
-        case .int64(let number): "\(number)"
-        case .double(let number): "\(number.bitPattern)d"
-        case .string(let text): "'\(text)'"
-        case .blob(let data): "x'" + data.map { String(format: "%02x", $0) }.joined() + "'"
-        }
-    }
 }

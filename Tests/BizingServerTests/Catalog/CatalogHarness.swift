@@ -392,3 +392,16 @@ enum CatalogSample {
 
 /// The field paths of a status's violations, in order.
 func catalogViolationFields(_ status: RPCStatus) -> [String] { status.details.fieldViolations.map(\.field) }
+
+extension DatabaseValue {
+    /// The value exactly, for byte-for-byte comparisons of rows (doubles by their bits, blobs in hex).
+    var exactText: String {
+        switch storage {
+        case .null: "NULL"
+        case .int64(let number): "\(number)"
+        case .double(let number): "\(number.bitPattern)d"
+        case .string(let text): "'\(text)'"
+        case .blob(let data): "x'" + data.map { String(format: "%02x", $0) }.joined() + "'"
+        }
+    }
+}

@@ -462,7 +462,7 @@ import Testing
             var rows: [String] = []
             for table in Self.catalogTables {
                 for row in try GRDB.Row.fetchAll(db, sql: "SELECT * FROM \(table) WHERE organization_id = ? ORDER BY id", arguments: [organization]) {
-                    rows.append(table + ": " + zip(row.columnNames, row.databaseValues).map { "\($0)=\(Self.exact($1))" }.joined(separator: " | "))
+                    rows.append(table + ": " + zip(row.columnNames, row.databaseValues).map { "\($0)=\($1.exactText)" }.joined(separator: " | "))
                 }
             }
             return rows
@@ -472,15 +472,6 @@ import Testing
         return rows
     }
 
-    static func exact(_ value: DatabaseValue) -> String {
-        switch value.storage {
-        case .null: "NULL"
-        case .int64(let number): "\(number)"
-        case .double(let number): "\(number.bitPattern)d"
-        case .string(let text): "'\(text)'"
-        case .blob(let data): "x'" + data.map { String(format: "%02x", $0) }.joined() + "'"
-        }
-    }
 }
 
 // MARK: - Fixtures
