@@ -115,3 +115,13 @@ import Testing
         }
     }
 }
+
+@Suite struct BookingWindowTests {
+    @Test func theWindowRunsFromTheMinimumToTheMaximumAdvance() {
+        let now = instant("2026-11-26T12:00:00Z")
+        let window = BookingWindow.window(now: now, minimumAdvanceHours: 2, maximumAdvanceDays: 30)
+        #expect(window?.start == instant("2026-11-26T14:00:00Z"))
+        #expect(window?.contains(Interval(instant("2026-12-26T12:00:00Z"), instant("2026-12-26T12:00:01Z"))!) == true, "the last instant is inside")
+        #expect(BookingWindow.window(now: now, minimumAdvanceHours: 48, maximumAdvanceDays: 1) == nil)
+    }
+}

@@ -22,6 +22,8 @@ public struct Candidate: Hashable, Sendable {
     public let maxPerDay: Int?
     /// Its bookings per local day (for `maxPerDay` and the least-loaded rule).
     public let bookingsPerDay: [CalendarDate: Int]
+    /// The longest busy interval: bounds how far back an overlapping one can start.
+    let longestBusy: Int64
 
     public init(
         id: String, working: IntervalSet, busy: [Interval] = [], capacity: Int = 1, before: Int64 = 0, after: Int64 = 0,
@@ -30,6 +32,7 @@ public struct Candidate: Hashable, Sendable {
         self.id = id
         self.working = working
         self.busy = busy.sorted()
+        self.longestBusy = busy.map(\.duration).max() ?? 0
         self.capacity = max(1, capacity)
         self.before = before
         self.after = after
@@ -45,7 +48,14 @@ public struct Candidate: Hashable, Sendable {
         if let maxPerDay, bookingsPerDay[day, default: 0] >= maxPerDay { return false }
         // Overlapping bookings, counted conservatively (all that touch the span at any point).
         var overlapping = 0
-        for existing in busy {
+        // Only intervals starting after this can reach the span (binary search to the first).
+        let earliest = occupied.start - longestBusy - before - after
+        var (low, high) = (0, busy.count)
+        while low < high {
+            let middle = (low + high) / 2
+            if busy[middle].start <= earliest { low = middle + 1 } else { high = middle }
+        }
+        for existing in busy[low...] {
             if existing.start - before >= occupied.end { break }
             if existing.padded(before: before, after: after).overlaps(occupied) {
                 overlapping += 1
