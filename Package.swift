@@ -249,6 +249,7 @@ let package = Package(
             name: "BizingWireTests",
             dependencies: [
                 "BizingWire",
+                "BizingTools",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),

@@ -52,25 +52,15 @@ public struct ProgramRun: Sendable {
     public static func run(
         _ executable: URL, _ arguments: [String], environment changes: [String: String?] = [:], stdin: String = ""
     ) throws -> ProgramRun {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        for (key, value) in changes { environment[key] = value }
-        process.environment = environment
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        let errors = ErrorsReader(err.fileHandleForReading)
+        let process = try ChildProcess(executable, arguments, changing: changes, stdin: .pipe)
+        let errors = ErrorsReader(process.standardError!)
         // A program that exits without reading its input closes the pipe: ignore that.
-        try? input.fileHandleForWriting.writeRetryingInterrupts(Data(stdin.utf8))
-        try input.fileHandleForWriting.close()
-        let stdout = try out.fileHandleForReading.readToEndRetryingInterrupts()
+        try? process.standardInput!.writeRetryingInterrupts(Data(stdin.utf8))
+        try process.standardInput!.close()
+        let stdout = try process.standardOutput!.readToEndRetryingInterrupts()
         let stderr = errors.wait()
-        process.waitUntilExit()
-        return ProgramRun(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+        let status = process.waitForExit()
+        return ProgramRun(status: status, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
     }
 
     /// Reads a pipe to its end on a thread of its own.

@@ -14,9 +14,7 @@ final class Daemon {
     }
 
     let home: URL
-    let process = Process()
-    private let output = Pipe()
-    private let errors = Pipe()
+    let process: ChildProcess
 
     /// Starts bizingd with `arguments`, `BIZING_HOME` set to a fresh folder and
     /// `BIZING_SOCKET`/`BIZING_LOG_LEVEL` cleared (plus `environment`), and
@@ -25,21 +23,18 @@ final class Daemon {
     init(_ arguments: [String] = [], environment extra: [String: String] = [:]) throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build bizingd first (swift build)")
         home = try temporaryFolder()
-        process.executableURL = Self.binary
-        process.arguments = arguments.contains("--demo") || arguments.first == "bootstrap" ? arguments : arguments + ["--no-demo"]
         var environment = ProcessInfo.processInfo.environment
         environment["BIZING_HOME"] = home.path
         environment["BIZING_SOCKET"] = nil
         environment["BIZING_LOG_LEVEL"] = nil
         environment.merge(extra) { $1 }
-        process.environment = environment
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
+        process = try ChildProcess(
+            Self.binary, arguments.contains("--demo") || arguments.first == "bootstrap" ? arguments : arguments + ["--no-demo"],
+            environment: environment)
     }
 
     deinit {
-        if process.isRunning { process.interrupt(); process.waitUntilExit() }
+        if process.isRunning { process.interrupt(); process.waitForExit() }
         try? FileManager.default.removeItem(at: home)
     }
 
@@ -49,7 +44,7 @@ final class Daemon {
     func readLine() throws -> String? {
         var bytes: [UInt8] = []
         while true {
-            guard let byte = try output.fileHandleForReading.read(upToCount: 1), let first = byte.first else { return nil }
+            guard let byte = try process.standardOutput!.read(upToCount: 1), let first = byte.first else { return nil }
             if first == UInt8(ascii: "\n") { break }
             bytes.append(first)
         }
@@ -63,18 +58,17 @@ final class Daemon {
             try await Task.sleep(for: .milliseconds(10))
         }
         try #require(!process.isRunning, "bizingd did not exit within \(timeout)")
-        process.waitUntilExit()
-        return process.terminationStatus
+        return process.waitForExit()
     }
 
     /// Everything on stderr (call after the process exited).
     func standardError() -> String {
-        String(decoding: (try? errors.fileHandleForReading.readToEndRetryingInterrupts()) ?? Data(), as: UTF8.self)
+        String(decoding: (try? process.standardError!.readToEndRetryingInterrupts()) ?? Data(), as: UTF8.self)
     }
 
     /// Everything else on stdout (call after the process exited).
     func restOfStandardOutput() -> String {
-        String(decoding: (try? output.fileHandleForReading.readToEndRetryingInterrupts()) ?? Data(), as: UTF8.self)
+        String(decoding: (try? process.standardOutput!.readToEndRetryingInterrupts()) ?? Data(), as: UTF8.self)
     }
 }
 

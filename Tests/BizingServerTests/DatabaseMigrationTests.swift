@@ -1,3 +1,4 @@
+import BizingTools
 import Testing
 import Foundation
 import BizingStore

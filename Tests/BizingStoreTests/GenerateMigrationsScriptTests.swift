@@ -21,21 +21,13 @@ import Foundation
         let output = folder.appendingPathComponent("Embedded.swift")
         if let existing { try Data(existing.utf8).write(to: output) }
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [repositoryRoot.appendingPathComponent("scripts/generate-migrations").path] + (check ? ["--check"] : [])
-        var environment = ProcessInfo.processInfo.environment
-        environment["BIZING_MIGRATIONS_DIR"] = migrations.path
-        environment["BIZING_MIGRATIONS_OUT"] = output.path
-        process.environment = environment
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let data = try errors.fileHandleForReading.readToEndRetryingInterrupts()
-        process.waitUntilExit()
+        let process = try ChildProcess(
+            URL(fileURLWithPath: "/bin/bash"), [repositoryRoot.appendingPathComponent("scripts/generate-migrations").path] + (check ? ["--check"] : []),
+            changing: ["BIZING_MIGRATIONS_DIR": migrations.path, "BIZING_MIGRATIONS_OUT": output.path], stdout: .null)
+        let data = try process.standardError!.readToEndRetryingInterrupts()
+        let status = process.waitForExit()
         let written = try? String(contentsOf: output, encoding: .utf8)
-        return (Run(status: process.terminationStatus, errors: String(decoding: data, as: UTF8.self)), written)
+        return (Run(status: status, errors: String(decoding: data, as: UTF8.self)), written)
     }
 
     @Test func embedsTheFilesInOrder() throws {

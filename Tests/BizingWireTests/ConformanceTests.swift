@@ -21,6 +21,7 @@
 
 import Foundation
 import Testing
+import BizingTools
 import BizingWire
 
 // MARK: - The Swift mirror of conformance.proto
@@ -622,9 +623,6 @@ enum Tools {
         _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
         _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
 
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
         let inHandle = try FileHandle(forReadingFrom: input)
         let outHandle = try FileHandle(forWritingTo: outURL)
         let errHandle = try FileHandle(forWritingTo: errURL)
@@ -633,13 +631,12 @@ enum Tools {
             try? outHandle.close()
             try? errHandle.close()
         }
-        process.standardInput = inHandle
-        process.standardOutput = outHandle
-        process.standardError = errHandle
-        try process.run()
-        process.waitUntilExit()
+        let process = try ChildProcess(
+            executable, arguments, environment: ProcessInfo.processInfo.environment,
+            stdin: .file(inHandle), stdout: .file(outHandle), stderr: .file(errHandle))
+        let status = process.waitForExit()
         return ToolResult(
-            status: process.terminationStatus,
+            status: status,
             stdout: try Data(contentsOf: outURL),
             stderr: try Data(contentsOf: errURL))
     }
