@@ -29,7 +29,7 @@ struct CatalogOperations<Kind: CatalogKind>: Sendable {
                 // Authority first, on the request as sent: who may not make
                 // it is told so before their input is judged.
                 try Self.authorizeChange(access, from: nil, to: prepared, "create")
-                return try Self.insert(db, prepared, organization: access.organization, now: now, ids: ids) { _ in }
+                return try Self.insert(db, prepared, organization: access.organization, now: now, ids: ids)
             }, now: now)
         }
     }
@@ -156,14 +156,13 @@ struct CatalogOperations<Kind: CatalogKind>: Sendable {
         }
     }
 
-    /// Validates a new object, lets `authorize` judge it, inserts it and what
+    /// Validates a new object (its caller has judged authority), inserts it and what
     /// comes with it. `prepared` has its id, organization and timestamps.
     static func insert(
-        _ db: Database, _ prepared: Resource, organization: OrganizationRecord, now: Date, ids: IDGenerator, authorize: (Resource) throws -> Void
+        _ db: Database, _ prepared: Resource, organization: OrganizationRecord, now: Date, ids: IDGenerator
     ) throws -> Resource {
         var resource = prepared
         try validate(db, &resource, organization: organization, now: now, ids: ids)
-        try authorize(resource)
         try CatalogTables.insert(db, resource)
         try Kind.saved(db, resource, previous: nil, now: now, ids: ids)
         return resource

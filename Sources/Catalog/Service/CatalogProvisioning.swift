@@ -65,7 +65,7 @@ public struct CatalogProvisioning: Sendable {
             guard let organization = try IdentityDirectory.organization(db, id: organizationID) else {
                 throw ContextStatus.notFound("organization", organizationID.lowercasedString)
             }
-            return try CatalogOperations<Kind>.insert(db, prepared, organization: organization, now: now, ids: ids) { _ in }
+            return try CatalogOperations<Kind>.insert(db, prepared, organization: organization, now: now, ids: ids)
         }
     }
 }
