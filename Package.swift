@@ -149,12 +149,15 @@ let package = Package(
         // zones (DST gaps and repeats resolved one way), working time.
         .target(
             name: "Scheduling",
-            dependencies: ["Catalog", "ContextKit"],
+            dependencies: [
+                "Catalog", "ContextKit", "Identity", "BizingStore", "BizingAPI", "BizingRPC", "BizingWire",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "SchedulingTests",
-            dependencies: ["Scheduling", "Catalog"],
+            dependencies: ["Scheduling", "Catalog", "BizingAPI", "ContextKit", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -166,7 +169,7 @@ let package = Package(
         .target(
             name: "BizingServer",
             dependencies: [
-                "Identity", "Catalog", "ContextKit",
+                "Identity", "Catalog", "Scheduling", "ContextKit",
                 "BizingAPI", "BizingRPC", "BizingWire", "BizingStore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -190,7 +193,7 @@ let package = Package(
         .testTarget(
             name: "BizingServerTests",
             dependencies: [
-                "BizingServer", "BizingClient", "BizingAPI", "BizingRPC", "BizingWire", "BizingStore", "Identity", "Catalog", "ContextKit", "BizingTools",
+                "BizingServer", "BizingClient", "BizingAPI", "BizingRPC", "BizingWire", "BizingStore", "Identity", "Catalog", "Scheduling", "ContextKit", "BizingTools",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

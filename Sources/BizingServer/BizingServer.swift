@@ -3,6 +3,7 @@ import BizingAPI
 import BizingStore
 import Foundation
 import Catalog
+import Scheduling
 import Identity
 public import Logging
 import NIOCore
@@ -60,7 +61,8 @@ public final class BizingServer: Sendable {
             }
         }
         let catalog = CatalogServices(CatalogEnvironment(store: store))
-        return MethodRegistry(system.methods + identity.methods + catalog.methods)
+        let scheduling = SchedulingServices(SchedulingEnvironment(store: store))
+        return MethodRegistry(system.methods + identity.methods + catalog.methods + scheduling.methods)
     }
 
     /// Creates the socket's folder if missing (0700; 0750 owned by the socket

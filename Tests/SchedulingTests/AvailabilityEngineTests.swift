@@ -7,14 +7,13 @@ import Testing
     let day = date("2026-11-26")
     let newYork = clock("America/New_York")
     var nineToFive: IntervalSet { IntervalSet([Interval(instant("2026-11-26T14:00:00Z"), instant("2026-11-26T22:00:00Z"))!]) }
-    var window: Interval { Interval(instant("2026-11-26T00:00:00Z"), instant("2026-11-28T00:00:00Z"))! }
 
     func at(_ time: String) -> Int64 { instant("2026-11-26T\(time):00Z") }
 
     func hourly(_ from: String = "14:00", count: Int = 8) -> [Int64] { (0..<count).map { at(from) + Int64($0) * 3600 } }
 
     func search(_ needs: [Need], duration: Int64 = 3600, pre: Int64 = 0, post: Int64 = 0, starts: [Int64]? = nil) -> [Slot] {
-        AvailabilityEngine.slots(starts: starts ?? hourly(), duration: duration, preBuffer: pre, postBuffer: post, needs: needs, window: window, clock: newYork)
+        AvailabilityEngine.slots(spans: (starts ?? hourly()).map { Interval($0, $0 + duration)! }, preBuffer: pre, postBuffer: post, needs: needs, clock: newYork)
     }
 
     @Test func everyNeedMustBeFreeAtOnce() {
@@ -36,7 +35,7 @@ import Testing
     }
 
     @Test func restAndSetupAndTeardownSeparateBookings() {
-        let rested = Candidate(id: "p1", working: nineToFive, busy: [Interval(at("16:00"), at("17:00"))!], after: 1800)
+        let rested = Candidate(id: "p1", working: nineToFive, busy: [Interval(at("16:00"), at("17:00"))!], rest: 1800)
         let starts = stride(from: at("14:00"), to: at("21:00"), by: 1800).map { $0 }
         let free = search([Need(candidates: [rested], count: 1)], starts: starts).map(\.interval.start)
         // Half an hour of rest either side of 16:00-17:00: 14:30-15:30 fits, 15:00-16:00 does not; 17:30 is the first after.
@@ -71,10 +70,8 @@ import Testing
     }
 
     @Test func theBookingWindowBoundsStarts() {
-        let provider = Candidate(id: "p1", working: nineToFive)
-        let narrow = Interval(at("16:00"), at("18:00"))!
-        let slots = AvailabilityEngine.slots(
-            starts: hourly(), duration: 3600, preBuffer: 0, postBuffer: 0, needs: [Need(candidates: [provider], count: 1)], window: narrow, clock: newYork)
+        let provider = Candidate(id: "p1", working: nineToFive, window: Interval(at("16:00"), at("18:00"))!)
+        let slots = search([Need(candidates: [provider], count: 1)])
         #expect(slots.map(\.interval.start) == [at("16:00"), at("17:00")])
     }
 

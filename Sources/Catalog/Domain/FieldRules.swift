@@ -1,20 +1,20 @@
-import BizingAPI
+public import BizingAPI
 import BizingRPC
 import BizingWire
-import ContextKit
-import Foundation
+public import ContextKit
+public import Foundation
 import Identity
 
 /// The rules many catalog fields share. Each appends what is wrong with one
 /// value to `found` (paths as given) and never repeats the value itself.
-enum FieldRules {
+public enum FieldRules {
     /// A display name: 1 to 200 characters after trimming, no control characters.
     static func name(_ text: String, _ field: String, into found: inout [InvalidField]) {
         do throws(ValidationFailure) { _ = try PersonalDetails.name(text, field: field) } catch { found += error.violations }
     }
 
     /// Free text up to `maximum` characters, without control characters other than line breaks and tabs.
-    static func text(_ text: String, _ field: String, maximum: Int = 5000, into found: inout [InvalidField]) {
+    public static func text(_ text: String, _ field: String, maximum: Int = 5000, into found: inout [InvalidField]) {
         if text.count > maximum {
             found.append(InvalidField(field: field, rule: .tooLong, description: "must be at most \(maximum) characters"))
         } else if text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && !"\n\r\t".unicodeScalars.contains($0) }) {
@@ -97,7 +97,7 @@ enum FieldRules {
 
     /// An id field: a UUID, or empty when not required.
     @discardableResult
-    static func id(_ text: String, _ field: String, required: Bool, into found: inout [InvalidField]) -> UUID? {
+    public static func id(_ text: String, _ field: String, required: Bool, into found: inout [InvalidField]) -> UUID? {
         if text.isEmpty && !required { return nil }
         do throws(ValidationFailure) { return try RequestFields.id(text, field: field) } catch {
             found += error.violations
@@ -106,7 +106,7 @@ enum FieldRules {
     }
 
     /// Ids, each a UUID, each once.
-    static func ids(_ texts: [String], _ field: String, maximum: Int = 100, into found: inout [InvalidField]) -> [UUID] {
+    public static func ids(_ texts: [String], _ field: String, maximum: Int = 100, into found: inout [InvalidField]) -> [UUID] {
         if texts.count > maximum {
             found.append(InvalidField(field: field, rule: .tooLong, description: "must have at most \(maximum) entries"))
             return []
@@ -124,7 +124,7 @@ enum FieldRules {
     }
 
     /// A whole number in `range`.
-    static func within(_ value: UInt32, _ range: ClosedRange<UInt32>, _ field: String, unit: String = "", into found: inout [InvalidField]) {
+    public static func within(_ value: UInt32, _ range: ClosedRange<UInt32>, _ field: String, unit: String = "", into found: inout [InvalidField]) {
         if !range.contains(value) {
             let suffix = unit.isEmpty ? "" : " \(unit)"
             found.append(InvalidField(field: field, rule: .notAllowed, description: "must be \(range.lowerBound) to \(range.upperBound)\(suffix)"))
@@ -149,7 +149,7 @@ enum FieldRules {
     }
 
     /// An enum value this build knows, other than unspecified when `required`.
-    static func known<E: CatalogEnum>(_ value: E, _ field: String, required: Bool = false, into found: inout [InvalidField]) {
+    public static func known<E: CatalogEnum>(_ value: E, _ field: String, required: Bool = false, into found: inout [InvalidField]) {
         if !E.descriptor.values.contains(where: { $0.number == Int(value.protobufValue) }) {
             found.append(InvalidField(field: field, rule: .unknown, description: "\(value.protobufValue) is not a known value"))
         } else if required && value.protobufValue == 0 {
@@ -161,7 +161,7 @@ enum FieldRules {
 extension [InvalidField] {
     /// The same violations with `prefix.` before each path (a resource's rules
     /// report paths within it; a request nests it under a field).
-    func nested(under prefix: String) -> [InvalidField] {
+    public func nested(under prefix: String) -> [InvalidField] {
         map { InvalidField(field: "\(prefix).\($0.field)", rule: $0.rule, description: $0.description) }
     }
 }

@@ -92,7 +92,7 @@ public struct WeeklyHours: Hashable, Sendable {
     }
 
     /// A "HH:MM"-"HH:MM" range with its start before its end.
-    static func parseRange(_ wire: CatalogV1.TimeRange, field: String, found: inout [InvalidField]) -> Range<Int>? {
+    public static func parseRange(_ wire: CatalogV1.TimeRange, field: String, found: inout [InvalidField]) -> Range<Int>? {
         let start = WallClockTime(wire.start)
         let end = WallClockTime(wire.end)
         if start == nil || start?.minutes == 1440 {

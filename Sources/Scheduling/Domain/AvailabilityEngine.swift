@@ -1,33 +1,50 @@
 public import Catalog
 
 /// One bookable as the engine sees it for a search: when it works, what it
-/// is already doing, and its own rules. Built by the caller from the
-/// calendar, the location's hours, bookings, holds and blocked time.
+/// is already doing, and its own rules. Built from its calendar, the
+/// location's hours, bookings, holds and blocked time (`CandidateBuilder`).
 public struct Candidate: Hashable, Sendable {
+    /// How a start on a candidate's own slot grid is offered (its cascade).
+    public enum Offer: Hashable, Sendable {
+        case open
+        /// Beyond the cascade's open slots, at this multiplier (basis points).
+        case premium(Int)
+    }
+
     /// Its id (UUID text): the last tie-breaker, so results are deterministic.
     public let id: String
-    /// When it can work (its calendar within the location's hours), UTC.
+    /// When it can work (its calendar within the location's hours, blocked
+    /// time taken out), UTC. A booking and its buffers lie inside.
     public let working: IntervalSet
-    /// What it is already doing: bookings, live holds and blocked time, each
-    /// already widened by that booking's own buffers.
+    /// What it is already doing: bookings and live holds, each already
+    /// widened by that booking's service buffers.
     public let busy: [Interval]
     /// How many bookings may overlap (a venue's simultaneous bookings); 1 otherwise.
     public let capacity: Int
-    /// What it keeps around each of its bookings, existing or new: a venue's
-    /// setup (before) and teardown (after); a provider's minimum rest is
-    /// `after` (so two bookings are at least that far apart, either way round).
+    /// What it keeps free around each of its bookings, inside working time:
+    /// its calendar's buffers, a venue's setup and teardown.
     public let before: Int64
     public let after: Int64
+    /// A provider's minimum rest between two bookings (needs no working time).
+    public let rest: Int64
     /// At most this many bookings on one local day, if limited.
     public let maxPerDay: Int?
     /// Its bookings per local day (for `maxPerDay` and the least-loaded rule).
     public let bookingsPerDay: [CalendarDate: Int]
+    /// Where its bookings may start (its booking window); nil: anywhere.
+    public let window: Interval?
+    /// The starts of its own slot grid and how each is offered; nil: any
+    /// start (a bookable needed beside the one whose grid sets the times).
+    public let offers: [Int64: Offer]?
+    /// Special-pricing multipliers of its calendar's dates (basis points).
+    public let pricing: [CalendarDate: Int]
     /// The longest busy interval: bounds how far back an overlapping one can start.
     let longestBusy: Int64
 
     public init(
-        id: String, working: IntervalSet, busy: [Interval] = [], capacity: Int = 1, before: Int64 = 0, after: Int64 = 0,
-        maxPerDay: Int? = nil, bookingsPerDay: [CalendarDate: Int] = [:]
+        id: String, working: IntervalSet, busy: [Interval] = [], capacity: Int = 1, before: Int64 = 0, after: Int64 = 0, rest: Int64 = 0,
+        maxPerDay: Int? = nil, bookingsPerDay: [CalendarDate: Int] = [:], window: Interval? = nil, offers: [Int64: Offer]? = nil,
+        pricing: [CalendarDate: Int] = [:]
     ) {
         self.id = id
         self.working = working
@@ -36,38 +53,53 @@ public struct Candidate: Hashable, Sendable {
         self.capacity = max(1, capacity)
         self.before = before
         self.after = after
+        self.rest = rest
         self.maxPerDay = maxPerDay
         self.bookingsPerDay = bookingsPerDay
+        self.window = window
+        self.offers = offers
+        self.pricing = pricing
     }
 
-    /// Whether it can take a booking occupying `interval` (buffers included)
-    /// on local day `day`.
-    func isFree(for interval: Interval, on day: CalendarDate) -> Bool {
-        let occupied = interval.padded(before: before, after: after)
-        guard working.contains(occupied) else { return false }
+    /// Whether it can take a booking occupying `occupied` (the service with
+    /// its buffers) on local day `day`.
+    public func isFree(for occupied: Interval, on day: CalendarDate) -> Bool {
+        let own = occupied.padded(before: before, after: after)
+        guard working.contains(own) else { return false }
         if let maxPerDay, bookingsPerDay[day, default: 0] >= maxPerDay { return false }
-        // Overlapping bookings, counted conservatively (all that touch the span at any point).
-        var overlapping = 0
+        return overlapping(own, limit: capacity) < capacity
+    }
+
+    /// How many busy intervals (each with this candidate's buffers and rest
+    /// around it) overlap `own`, counting up to `limit`. Counted
+    /// conservatively: every one that touches the span at any point.
+    func overlapping(_ own: Interval, limit: Int) -> Int {
+        let (lead, trail) = (before + rest, after + rest)
         // Only intervals starting after this can reach the span (binary search to the first).
-        let earliest = occupied.start - longestBusy - before - after
+        let earliest = own.start - longestBusy - trail
         var (low, high) = (0, busy.count)
         while low < high {
             let middle = (low + high) / 2
-            if busy[middle].start <= earliest { low = middle + 1 } else { high = middle }
+            if busy[middle].start < earliest { low = middle + 1 } else { high = middle }
         }
+        var count = 0
         for existing in busy[low...] {
-            if existing.start - before >= occupied.end { break }
-            if existing.padded(before: before, after: after).overlaps(occupied) {
-                overlapping += 1
-                if overlapping >= capacity { return false }
+            if existing.start - lead >= own.end { break }
+            if existing.padded(before: lead, after: trail).overlaps(own) {
+                count += 1
+                if count >= limit { break }
             }
         }
-        return true
+        return count
+    }
+
+    func mayStart(at start: Int64) -> Bool {
+        window.map { start >= $0.start && start < $0.end } ?? true
     }
 }
 
-/// What a booking needs: `count` of these candidates (already filtered by
-/// kind, specific id or criteria).
+/// What a booking needs: `count` distinct bookables from these candidates
+/// (already filtered by kind, specific id or criteria).
 public struct Need: Hashable, Sendable {
     public let candidates: [Candidate]
     public let count: Int
@@ -78,48 +110,126 @@ public struct Need: Hashable, Sendable {
     }
 }
 
+/// A group class already running at a time: its bookables are kept, and
+/// it has seats left or it has not.
+public struct Session: Hashable, Sendable {
+    public let interval: Interval
+    /// Per need, the ids its bookings assigned.
+    public let assignments: [[String]]
+    public let seatsTaken: Int
+
+    public init(interval: Interval, assignments: [[String]], seatsTaken: Int) {
+        self.interval = interval
+        self.assignments = assignments
+        self.seatsTaken = seatsTaken
+    }
+}
+
 /// A time every need can be met, and what it would assign.
 public struct Slot: Hashable, Sendable {
     /// The service itself, without buffers.
     public let interval: Interval
     /// Per need, in the needs' order, the ids assigned.
     public let assignments: [[String]]
+    /// A group class: the seats left.
+    public let seatsLeft: Int?
+    /// Offered beyond a cascade, at this multiplier (basis points).
+    public let premiumBasisPoints: Int?
+    /// The highest special-pricing multiplier among the assigned bookables that day.
+    public let pricingBasisPoints: Int?
 }
 
 /// Finds the slots in which all required bookables are free at once. Pure:
-/// no clock (the advance window comes in), no I/O.
+/// no clock (the booking windows come in), no I/O.
 public enum AvailabilityEngine {
-    /// Each start in `starts` (instants, from the location's slot grid) is a
-    /// slot of `duration` seconds if, with the service's buffers
-    /// (`preBuffer`, `postBuffer`) around it, every need finds `count`
-    /// distinct free candidates, no candidate serving two needs. Starts
-    /// outside `window` (the booking window) are skipped.
+    /// A group class: its seats, those wanted, and the sessions already
+    /// booked (by start).
+    public struct Group: Sendable {
+        public let seats: Int
+        public let wanted: Int
+        public let sessions: [Int64: Session]
+
+        public init(seats: Int, wanted: Int, sessions: [Int64: Session]) {
+            self.seats = seats
+            self.wanted = wanted
+            self.sessions = sessions
+        }
+    }
+
+    /// Each span (the service's interval at one start) is a slot if, with
+    /// the service's buffers (`preBuffer`, `postBuffer`) around it, every
+    /// need finds `count` distinct free candidates, no candidate serving two
+    /// needs. A candidate with its own grid (`offers`) serves only starts on it.
     ///
     /// Assignment rule (documented, deterministic): for each need in order,
-    /// the free candidates with the fewest bookings that local day, then by id.
+    /// the free candidates offering the start as open before those offering
+    /// it as premium, then those with the fewest bookings that local day
+    /// (in `clock`'s zone), then by id.
     public static func slots(
-        starts: [Int64], duration: Int64, preBuffer: Int64, postBuffer: Int64, needs: [Need], window: Interval, clock: ZoneClock
+        spans: [Interval], preBuffer: Int64, postBuffer: Int64, needs: [Need], clock: ZoneClock, group: Group? = nil
     ) -> [Slot] {
         var slots: [Slot] = []
-        for start in starts.sorted() where start >= window.start && start < window.end {
-            guard let service = Interval(start, start + duration) else { continue }
+        var ranked: [CalendarDate: [[Candidate]]] = [:]
+        for service in spans.sorted() {
+            let start = service.start
+            if let group, let session = group.sessions[start], session.interval == service {
+                let left = group.seats - session.seatsTaken
+                let assigned = zip(needs, session.assignments).flatMap { need, ids in need.candidates.filter { ids.contains($0.id) } }
+                if left >= group.wanted && assigned.allSatisfy({ $0.mayStart(at: start) }) {
+                    slots.append(Slot(interval: service, assignments: session.assignments, seatsLeft: left, premiumBasisPoints: nil,
+                                      pricingBasisPoints: pricing(of: session.assignments, needs: needs, on: clock.wallClock(at: start).date)))
+                }
+                continue
+            }
+            if let group, group.wanted > group.seats { continue }
             let occupied = service.padded(before: preBuffer, after: postBuffer)
             let day = clock.wallClock(at: start).date
+            let order = ranked[day] ?? needs.map { need in
+                need.candidates.sorted { ($0.bookingsPerDay[day, default: 0], $0.id) < ($1.bookingsPerDay[day, default: 0], $1.id) }
+            }
+            ranked[day] = order
             var taken: Set<String> = []
             var assignments: [[String]] = []
-            for need in needs {
-                let chosen = need.candidates
-                    .filter { !taken.contains($0.id) && $0.isFree(for: occupied, on: day) }
-                    .sorted { ($0.bookingsPerDay[day, default: 0], $0.id) < ($1.bookingsPerDay[day, default: 0], $1.id) }
-                    .prefix(need.count)
-                guard chosen.count == need.count else { break }
-                taken.formUnion(chosen.map(\.id))
-                assignments.append(chosen.map(\.id))
+            var premium: Int?
+            for (index, need) in needs.enumerated() {
+                var open: [String] = []
+                var premiumChoices: [(id: String, multiplier: Int)] = []
+                for candidate in order[index] where open.count < need.count {
+                    guard !taken.contains(candidate.id), candidate.mayStart(at: start) else { continue }
+                    var offer = Candidate.Offer.open
+                    if let offers = candidate.offers {
+                        guard let offered = offers[start] else { continue }
+                        offer = offered
+                    }
+                    if case .premium = offer, premiumChoices.count >= need.count { continue }
+                    guard candidate.isFree(for: occupied, on: day) else { continue }
+                    switch offer {
+                    case .open: open.append(candidate.id)
+                    case .premium(let multiplier): premiumChoices.append((candidate.id, multiplier))
+                    }
+                }
+                let extra = premiumChoices.prefix(max(0, need.count - open.count))
+                guard open.count + extra.count == need.count else { break }
+                if let highest = extra.map(\.multiplier).max() { premium = max(premium ?? 0, highest) }
+                let chosen = open + extra.map(\.id)
+                taken.formUnion(chosen)
+                assignments.append(chosen)
             }
             if assignments.count == needs.count {
-                slots.append(Slot(interval: service, assignments: assignments))
+                slots.append(Slot(interval: service, assignments: assignments, seatsLeft: group?.seats, premiumBasisPoints: premium,
+                                  pricingBasisPoints: pricing(of: assignments, needs: needs, on: day)))
             }
         }
         return slots
+    }
+
+    private static func pricing(of assignments: [[String]], needs: [Need], on day: CalendarDate) -> Int? {
+        var highest: Int?
+        for (index, ids) in assignments.enumerated() where index < needs.count {
+            for candidate in needs[index].candidates where ids.contains(candidate.id) {
+                if let multiplier = candidate.pricing[day] { highest = max(highest ?? 0, multiplier) }
+            }
+        }
+        return highest
     }
 }

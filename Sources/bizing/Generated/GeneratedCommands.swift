@@ -9,6 +9,7 @@ enum GeneratedCommands {
         [
             CatalogV1Commands.self,
             IdentityV1Commands.self,
+            SchedulingV1Commands.self,
             SystemV1SystemCommands.self,
         ]
     }
@@ -27,5 +28,13 @@ enum GeneratedCommands {
             commandName: "identity",
             abstract: "The services of bizing.identity.v1.",
             subcommands: [IdentityV1HouseholdsCommands.self, IdentityV1MembershipsCommands.self, IdentityV1OrganizationsCommands.self, IdentityV1ServiceTokensCommands.self, IdentityV1SessionsCommands.self, IdentityV1UsersCommands.self])
+    }
+
+    /// `bizing scheduling`: the services of bizing.scheduling.v1.
+    struct SchedulingV1Commands: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "scheduling",
+            abstract: "The services of bizing.scheduling.v1.",
+            subcommands: [SchedulingV1AvailabilityCommands.self, SchedulingV1CalendarsCommands.self])
     }
 }

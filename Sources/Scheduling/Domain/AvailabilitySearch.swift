@@ -1,0 +1,222 @@
+public import Catalog
+
+/// The shape of the service being searched for.
+public struct ServiceShape: Hashable, Sendable {
+    public enum Length: Hashable, Sendable {
+        /// A fixed length, or the length chosen of a variable one.
+        case minutes(Int)
+        /// A stay: from the start to the same wall time this many days later.
+        case nights(Int)
+    }
+
+    public let length: Length
+    /// The template's buffers, seconds.
+    public let preBuffer: Int64
+    public let postBuffer: Int64
+    /// Its id: a group class's sessions are its own reservations.
+    public let templateID: String?
+    /// A group class: its seats.
+    public let groupSeats: Int?
+
+    public init(length: Length, preBuffer: Int64 = 0, postBuffer: Int64 = 0, templateID: String? = nil, groupSeats: Int? = nil) {
+        self.length = length
+        self.preBuffer = preBuffer
+        self.postBuffer = postBuffer
+        self.templateID = templateID
+        self.groupSeats = groupSeats
+    }
+
+    /// The minutes a slot of the grid is measured in (a stay: a day).
+    var gridMinutes: Int {
+        switch length {
+        case .minutes(let minutes): minutes
+        case .nights: 1440
+        }
+    }
+
+    /// The service's interval from `start`, wall-clock days counted in `clock`.
+    public func interval(from start: Int64, clock: ZoneClock) -> Interval? {
+        switch length {
+        case .minutes(let minutes):
+            return Interval(start, start + Int64(minutes) * 60)
+        case .nights(let nights):
+            let (date, minute) = clock.wallClock(at: start)
+            return Interval(start, clock.resolve(date.adding(days: nights), minute: minute).earliest)
+        }
+    }
+}
+
+/// One requirement of the template, with the bookables that qualify.
+public struct Requirement: Sendable {
+    public let count: Int
+    public let bookables: [BookableTime]
+
+    public init(count: Int, bookables: [BookableTime]) {
+        self.count = count
+        self.bookables = bookables
+    }
+}
+
+/// A search: the pure whole from loaded calendars to slots.
+public struct AvailabilitySearch: Sendable {
+    /// The location's hours, in its zone.
+    public let location: WorkingTime
+    /// Local dates at the location, both included.
+    public let from: CalendarDate
+    public let through: CalendarDate
+    public let now: Int64
+    public let service: ServiceShape
+    /// The template's required bookables, in its order; the first one's
+    /// calendars set the slot grid.
+    public let requirements: [Requirement]
+    /// A group class: the seats wanted.
+    public let seatsWanted: Int
+
+    public init(
+        location: WorkingTime, from: CalendarDate, through: CalendarDate, now: Int64, service: ServiceShape, requirements: [Requirement],
+        seatsWanted: Int = 1
+    ) {
+        self.location = location
+        self.from = from
+        self.through = through
+        self.now = now
+        self.service = service
+        self.requirements = requirements
+        self.seatsWanted = seatsWanted
+    }
+
+    /// The slots, in start order.
+    public func slots() -> [Slot] {
+        guard !requirements.isEmpty, let range = Interval(location.clock.resolve(from, minute: 0).earliest,
+                                                                 location.clock.resolve(through.adding(days: 1), minute: 0).earliest)
+        else { return [] }
+        let clock = location.clock.prepared(for: range.padded(before: 0, after: Int64(stayDays) * 86_400))
+        let locationTime = WorkingTime(weekly: location.weekly, exceptions: location.exceptions, clock: clock)
+        let needs = requirements.enumerated().map { index, requirement in
+            Need(candidates: requirement.bookables.map { candidate($0, location: locationTime, gridded: index == 0) }, count: requirement.count)
+        }
+        var starts = Set<Int64>()
+        for candidate in needs[0].candidates {
+            if let offers = candidate.offers { starts.formUnion(offers.keys) }
+        }
+        var group: AvailabilityEngine.Group?
+        if let seats = service.groupSeats {
+            let sessions = self.sessions(needs: needs)
+            starts.formUnion(sessions.keys)
+            group = AvailabilityEngine.Group(seats: seats, wanted: seatsWanted, sessions: sessions)
+        }
+        let spans = starts.filter { range.start <= $0 && $0 < range.end }
+            .compactMap { service.interval(from: $0, clock: clock) }
+        return AvailabilityEngine.slots(spans: spans, preBuffer: service.preBuffer, postBuffer: service.postBuffer, needs: needs,
+                                        clock: clock, group: group)
+    }
+
+    /// Extra days a stay reaches past the last date.
+    private var stayDays: Int {
+        if case .nights(let nights) = service.length { return nights }
+        return 0
+    }
+
+    /// One bookable as the engine sees it. Days are read one either side of
+    /// the range (buffers and zones reach over midnight).
+    func candidate(_ bookable: BookableTime, location: WorkingTime, gridded: Bool) -> Candidate {
+        let (first, last) = (from.adding(days: -1), through.adding(days: 1 + stayDays))
+        let clock = bookable.clock.prepared(for: Interval(location.clock.resolve(first, minute: 0).earliest,
+                                                          location.clock.resolve(last.adding(days: 1), minute: 0).earliest)!)
+        let timed = BookableTime(
+            id: bookable.id, clock: clock, settings: bookable.settings, overrides: bookable.overrides, blocked: bookable.blocked,
+            reserved: bookable.reserved, unavailable: bookable.unavailable, serviceDue: bookable.serviceDue, capacity: bookable.capacity,
+            setup: bookable.setup, teardown: bookable.teardown, rest: bookable.rest, maxPerDay: bookable.maxPerDay)
+        var working = timed.working(location: location, from: first, through: last)
+        if case .nights = service.length { working = wholeDays(of: working, clock: location.clock, from: first, through: last) }
+
+        let live = timed.reserved.filter { $0.isLive(at: now) }
+        var perDay: [CalendarDate: Set<Interval>] = [:]
+        for reserved in live { perDay[location.clock.wallClock(at: reserved.service.start).date, default: []].insert(reserved.service) }
+        // A group class's own sessions are counted once however many take part.
+        var busy: [Interval] = []
+        var sessionsSeen = Set<Interval>()
+        for reserved in live {
+            if let templateID = service.templateID, service.groupSeats != nil, reserved.templateID == templateID {
+                if !sessionsSeen.insert(reserved.busy).inserted { continue }
+            }
+            busy.append(reserved.busy)
+        }
+        var pricing: [CalendarDate: Int] = [:]
+        for case let (date, .pricing(multiplier)) in timed.overrides { pricing[date] = multiplier }
+
+        return Candidate(
+            id: bookable.id, working: working, busy: busy, capacity: bookable.capacity, before: bookable.before, after: bookable.after,
+            rest: bookable.rest, maxPerDay: bookable.maxPerDay, bookingsPerDay: perDay.mapValues(\.count), window: bookable.window(now: now),
+            offers: gridded ? offers(timed, location: location, working: working, reserved: live) : nil, pricing: pricing)
+    }
+
+    /// The starts of a bookable's own grid over the range and how its
+    /// cascade offers each: per local day, the day's grid in time order,
+    /// filled where its own bookings or holds already sit.
+    private func offers(_ bookable: BookableTime, location: WorkingTime, working: IntervalSet, reserved: [ReservedTime]) -> [Int64: Candidate.Offer] {
+        let schedule = bookable.schedule(locationHours: location.weekly)
+        let serviceMinutes = service.gridMinutes
+        let step = bookable.settings.stepMinutes(serviceMinutes: serviceMinutes)
+        let slotLength = Int64(bookable.settings.slotMinutes(serviceMinutes: serviceMinutes)) * 60
+        let reservedSpans = reserved.map(\.service).sorted()
+        var offers: [Int64: Candidate.Offer] = [:]
+        var date = from.adding(days: -1)
+        while date <= through.adding(days: 1) {
+            let starts = schedule.slotStarts(on: date, everyMinutes: step, duration: Int64(serviceMinutes) * 60, within: working)
+            if let cascade = bookable.settings.cascade {
+                let filled = starts.map { start in
+                    reservedSpans.contains { $0.overlaps(Interval(start, start + slotLength)!) }
+                }
+                for (start, offer) in zip(starts, cascade.offers(filled: filled)) {
+                    switch offer {
+                    case .open, .filled: offers[start] = .open
+                    case .premium(let multiplier): offers[start] = .premium(multiplier)
+                    case .closed: break
+                    }
+                }
+            } else {
+                for start in starts { offers[start] = .open }
+            }
+            date = date.adding(days: 1)
+        }
+        return offers
+    }
+
+    /// For stays: the local days with any working time, each whole (a stay
+    /// needs every night between open), blocked time still taken out.
+    private func wholeDays(of working: IntervalSet, clock: ZoneClock, from: CalendarDate, through: CalendarDate) -> IntervalSet {
+        var days: [Interval] = []
+        var date = from
+        while date <= through {
+            if let day = Interval(clock.resolve(date, minute: 0).earliest, clock.resolve(date.adding(days: 1), minute: 0).earliest),
+               !working.intersection(IntervalSet([day])).isEmpty {
+                days.append(day)
+            }
+            date = date.adding(days: 1)
+        }
+        return IntervalSet(days)
+    }
+
+    /// A group class's sessions: its live reservations by service
+    /// interval, with their seats and, per need, the bookables they hold.
+    private func sessions(needs: [Need]) -> [Int64: Session] {
+        guard let templateID = service.templateID else { return [:] }
+        var byInterval: [Interval: (ids: Set<String>, seats: [String: Int])] = [:]
+        for requirement in requirements {
+            for bookable in requirement.bookables {
+                for reserved in bookable.reserved where reserved.templateID == templateID && reserved.isLive(at: now) {
+                    byInterval[reserved.service, default: ([], [:])].ids.insert(bookable.id)
+                    byInterval[reserved.service, default: ([], [:])].seats[reserved.referenceID] = reserved.participants
+                }
+            }
+        }
+        var sessions: [Int64: Session] = [:]
+        for (interval, found) in byInterval {
+            let assignments = needs.map { need in Array(need.candidates.map(\.id).filter(found.ids.contains).sorted().prefix(need.count)) }
+            guard zip(assignments, needs).allSatisfy({ $0.count == $1.count }) else { continue }
+            sessions[interval.start] = Session(interval: interval, assignments: assignments, seatsTaken: found.seats.values.reduce(0, +))
+        }
+        return sessions
+    }
+}

@@ -1,0 +1,44 @@
+import BizingAPI
+import BizingStore
+import Catalog
+import ContextKit
+import Foundation
+import GRDB
+import Identity
+
+/// A bookable's calendar as one call finds it: who is asking, the
+/// bookable, its calendar's id and zone.
+struct CalendarAccess {
+    let access: OrganizationAccess
+    let bookable: CatalogV1.Bookable
+    let calendarID: String
+    let timeZone: String
+
+    var organizationID: String { access.organization.id.lowercasedString }
+
+    /// NOT_FOUND unless the caller belongs to the organization and the
+    /// bookable is one of its live bookables.
+    static func resolve(_ db: Database, _ caller: Principal, organizationID: UUID, bookableID: UUID) throws -> CalendarAccess {
+        let access = try OrganizationAccess.resolve(db, caller, organizationID: organizationID)
+        guard let bookable = try CatalogDirectory.bookable(db, organizationID: organizationID, id: bookableID),
+              let calendar = try CatalogDirectory.calendar(db, bookableID: bookableID)
+        else { throw ContextStatus.notFound("bookable", bookableID.lowercasedString) }
+        return CalendarAccess(access: access, bookable: bookable, calendarID: calendar.id.lowercasedString, timeZone: calendar.timeZone)
+    }
+
+    /// PERMISSION_DENIED unless the caller may change this calendar: owners
+    /// and admins any; a manager those of bookables at locations they
+    /// manage; a provider (availability:manage_own) their own.
+    func requireManage(_ action: String) throws {
+        let membership = access.membership
+        let location = UUID(uuidString: bookable.locationId)
+        if CatalogAuthority.mayManage(membership, atLocation: location) { return }
+        if let userID = access.principal.userID, let provider = bookable.provider, provider.userId == userID.lowercasedString,
+           membership.allows(.manageOwnAvailability, atLocation: location) {
+            return
+        }
+        throw ContextStatus.permissionDenied(
+            "\(membership.role.withArticle) in this organization may not \(action) this calendar "
+                + "(owners and admins may, a manager at its location, and the provider it belongs to)")
+    }
+}

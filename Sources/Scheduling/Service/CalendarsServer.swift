@@ -1,0 +1,240 @@
+public import BizingAPI
+public import BizingRPC
+import BizingStore
+import BizingWire
+import Catalog
+import ContextKit
+import Foundation
+import GRDB
+import Identity
+
+/// `bizing.scheduling.v1.Calendars`. Each call is one transaction: access
+/// (NOT_FOUND), then authority (PERMISSION_DENIED), then the input
+/// (INVALID_ARGUMENT), then the write.
+public struct CalendarsServer: SchedulingV1.CalendarsService {
+    let environment: SchedulingEnvironment
+    private var store: BizingStore { environment.store }
+
+    public init(_ environment: SchedulingEnvironment) {
+        self.environment = environment
+    }
+
+    public func get(_ request: SchedulingV1.GetCalendarRequest, context: ServerCallContext) async throws -> SchedulingV1.Calendar {
+        try await answering {
+            let caller = try context.caller
+            let (organizationID, bookableID) = try RequestFields.ids((request.organizationId, "organization_id"), (request.bookableId, "bookable_id"))
+            let now = store.clock.now
+            return try await store.read { db in
+                let calendar = try CalendarAccess.resolve(db, caller, organizationID: organizationID, bookableID: bookableID)
+                return try Self.presented(db, calendar, now: now)
+            }
+        }
+    }
+
+    public func update(_ request: SchedulingV1.UpdateCalendarRequest, context: ServerCallContext) async throws -> SchedulingV1.Calendar {
+        try await answering {
+            let caller = try context.caller
+            let (organizationID, bookableID) = try RequestFields.ids((request.organizationId, "organization_id"), (request.bookableId, "bookable_id"))
+            let now = store.clock.now
+            return try await store.write { db in
+                let calendar = try CalendarAccess.resolve(db, caller, organizationID: organizationID, bookableID: bookableID)
+                try calendar.requireManage("change")
+                let mask = try Self.checkedMask(request.updateMask)
+                let patch = request.calendar ?? SchedulingV1.Calendar()
+                var settings = try SchedulingTables.settings(db, calendarID: calendar.calendarID) ?? SchedulingV1.Calendar()
+                for path in mask { Self.apply(path, from: patch, to: &settings) }
+                try CalendarRules.violations(of: settings).throwIfAny()
+                settings.updatedAt = now
+                try SchedulingTables.saveSettings(db, calendarID: calendar.calendarID, organizationID: calendar.organizationID, settings, now: now)
+                return try Self.presented(db, calendar, now: now)
+            }
+        }
+    }
+
+    public func addOverride(_ request: SchedulingV1.AddOverrideRequest, context: ServerCallContext) async throws -> SchedulingV1.Calendar {
+        try await answering {
+            let caller = try context.caller
+            let (organizationID, bookableID) = try RequestFields.ids((request.organizationId, "organization_id"), (request.bookableId, "bookable_id"))
+            let now = store.clock.now
+            return try await store.write { db in
+                let calendar = try CalendarAccess.resolve(db, caller, organizationID: organizationID, bookableID: bookableID)
+                try calendar.requireManage("change")
+                guard let override = request.dateOverride else {
+                    throw ValidationFailure([InvalidField(field: "date_override", rule: .required, description: "is required")])
+                }
+                try CalendarRules.violations(of: override).throwIfAny()
+                try SchedulingTables.setOverride(db, calendarID: calendar.calendarID, organizationID: calendar.organizationID, override, now: now)
+                return try Self.presented(db, calendar, now: now)
+            }
+        }
+    }
+
+    public func removeOverride(_ request: SchedulingV1.RemoveOverrideRequest, context: ServerCallContext) async throws -> SchedulingV1.Calendar {
+        try await answering {
+            let caller = try context.caller
+            let (organizationID, bookableID) = try RequestFields.ids((request.organizationId, "organization_id"), (request.bookableId, "bookable_id"))
+            let now = store.clock.now
+            return try await store.write { db in
+                let calendar = try CalendarAccess.resolve(db, caller, organizationID: organizationID, bookableID: bookableID)
+                try calendar.requireManage("change")
+                guard CalendarDate(request.date) != nil else {
+                    throw ValidationFailure([InvalidField(field: "date", rule: request.date.isEmpty ? .required : .malformed, description: "must be a date YYYY-MM-DD")])
+                }
+                guard try SchedulingTables.removeOverride(db, calendarID: calendar.calendarID, date: request.date) else {
+                    throw RPCStatus(.notFound, "the calendar has no override on \(request.date)")
+                }
+                return try Self.presented(db, calendar, now: now)
+            }
+        }
+    }
+
+    public func addBlockedTime(_ request: SchedulingV1.AddBlockedTimeRequest, context: ServerCallContext) async throws -> SchedulingV1.BlockedTime {
+        try await answering {
+            let caller = try context.caller
+            let (organizationID, bookableID) = try RequestFields.ids((request.organizationId, "organization_id"), (request.bookableId, "bookable_id"))
+            let now = store.clock.now
+            let id = store.ids.next()
+            return try await store.write { db in
+                let calendar = try CalendarAccess.resolve(db, caller, organizationID: organizationID, bookableID: bookableID)
+                try calendar.requireManage("block time on")
+                guard var blocked = request.blockedTime else {
+                    throw ValidationFailure([InvalidField(field: "blocked_time", rule: .required, description: "is required")])
+                }
+                try CalendarRules.violations(of: blocked).throwIfAny()
+                blocked.id = id.lowercasedString
+                blocked.organizationId = calendar.organizationID
+                blocked.bookableId = calendar.bookable.id
+                blocked.createdBy = caller.userID?.lowercasedString ?? ""
+                blocked.createdAt = now
+                try SchedulingTables.insertBlocked(db, blocked)
+                // What the table keeps (instants to the microsecond).
+                return try SchedulingTables.blocked(db, organizationID: calendar.organizationID, id: blocked.id) ?? blocked
+            }
+        }
+    }
+
+    public func removeBlockedTime(_ request: SchedulingV1.RemoveBlockedTimeRequest, context: ServerCallContext) async throws -> SchedulingV1.BlockedTime {
+        try await answering {
+            let caller = try context.caller
+            let (organizationID, bookableID) = try RequestFields.ids((request.organizationId, "organization_id"), (request.bookableId, "bookable_id"))
+            let blockedID = try RequestFields.id(request.blockedTimeId, field: "blocked_time_id")
+            return try await store.write { db in
+                let calendar = try CalendarAccess.resolve(db, caller, organizationID: organizationID, bookableID: bookableID)
+                try calendar.requireManage("unblock time on")
+                guard let blocked = try SchedulingTables.blocked(db, organizationID: calendar.organizationID, id: blockedID.lowercasedString),
+                      blocked.bookableId == calendar.bookable.id
+                else { throw ContextStatus.notFound("blocked time", blockedID.lowercasedString) }
+                try SchedulingTables.deleteBlocked(db, id: blocked.id)
+                return blocked
+            }
+        }
+    }
+
+    public func listBlockedTimes(_ request: SchedulingV1.ListBlockedTimesRequest, context: ServerCallContext) async throws -> SchedulingV1.ListBlockedTimesResponse {
+        try await answering {
+            let caller = try context.caller
+            let (organizationID, bookableID) = try RequestFields.ids((request.organizationId, "organization_id"), (request.bookableId, "bookable_id"))
+            let cursor = try BlockedTimeCursor.decode(request.pageToken)
+            let from = request.fromTime?.unixMicroseconds ?? store.clock.nowMicroseconds
+            let to = request.toTime?.unixMicroseconds
+            if let to, to <= from {
+                throw ValidationFailure([InvalidField(field: "to_time", rule: .notAllowed, description: "must be after from_time (or now, when from_time is absent)")])
+            }
+            let size = PageToken.pageSize(request.pageSize)
+            return try await store.read { db in
+                let calendar = try CalendarAccess.resolve(db, caller, organizationID: organizationID, bookableID: bookableID)
+                let rows = try SchedulingTables.blockedTimes(db, bookableID: calendar.bookable.id, from: from, to: to, after: cursor, limit: size + 1)
+                let page = Array(rows.prefix(size))
+                let next = rows.count > size ? page.last.map { BlockedTimeCursor.encode(startsAt: $0.startTime?.unixMicroseconds ?? 0, id: $0.id) } : nil
+                return SchedulingV1.ListBlockedTimesResponse(blockedTimes: page, nextPageToken: next ?? "")
+            }
+        }
+    }
+
+    // MARK: settings
+
+    /// The calendar as Get answers it: settings, identity, overrides from
+    /// today (in its zone) on.
+    static func presented(_ db: Database, _ calendar: CalendarAccess, now: Date) throws -> SchedulingV1.Calendar {
+        var presented = try SchedulingTables.settings(db, calendarID: calendar.calendarID) ?? SchedulingV1.Calendar()
+        presented.id = calendar.calendarID
+        presented.organizationId = calendar.organizationID
+        presented.bookableId = calendar.bookable.id
+        presented.timeZone = calendar.timeZone
+        let clock = ZoneClock(identifier: calendar.timeZone) ?? ZoneClock(TimeZone(identifier: "UTC")!)
+        let today = clock.wallClock(at: Int64(now.timeIntervalSince1970.rounded(.down))).date.text
+        presented.overrides = try SchedulingTables.overrides(db, calendarIDs: [calendar.calendarID], from: today, through: "9999-12-31")[calendar.calendarID] ?? []
+        return presented
+    }
+
+    /// The mask's paths in proto spelling; INVALID_ARGUMENT for an empty
+    /// mask or a path that names no changeable setting.
+    static func checkedMask(_ mask: [String]) throws -> [String] {
+        guard !mask.isEmpty else {
+            throw ValidationFailure([InvalidField(field: "update_mask", rule: .required,
+                                                  description: "must name the settings to change: \(CalendarRules.maskable.joined(separator: ", "))")])
+        }
+        let paths = mask.map(MaskPath.snakeCase)
+        var found: [InvalidField] = []
+        for (index, path) in paths.enumerated() where !CalendarRules.maskable.contains(path) {
+            let why = path == "overrides" ? "changes through AddOverride and RemoveOverride" : "is not a setting that can be changed"
+            found.append(InvalidField(field: "update_mask[\(index)]", rule: .unknown,
+                                      description: "\(why); the settings that can be: \(CalendarRules.maskable.joined(separator: ", "))"))
+        }
+        try found.throwIfAny()
+        return paths
+    }
+
+    static func apply(_ path: String, from patch: SchedulingV1.Calendar, to settings: inout SchedulingV1.Calendar) {
+        switch path {
+        case "weekly_schedule": settings.weeklySchedule = patch.weeklySchedule
+        case "slot_duration_minutes": settings.slotDurationMinutes = patch.slotDurationMinutes
+        case "slot_interval_minutes": settings.slotIntervalMinutes = patch.slotIntervalMinutes
+        case "pre_buffer_minutes": settings.preBufferMinutes = patch.preBufferMinutes
+        case "post_buffer_minutes": settings.postBufferMinutes = patch.postBufferMinutes
+        case "min_advance_hours": settings.minAdvanceHours = patch.minAdvanceHours
+        case "max_advance_days": settings.maxAdvanceDays = patch.maxAdvanceDays
+        case "cascading": settings.cascading = patch.cascading
+        default: break
+        }
+    }
+}
+
+/// A blocked-time list's cursor: the last row's start and id.
+enum BlockedTimeCursor {
+    static func encode(startsAt: Int64, id: String) -> String {
+        Data("b1:\(startsAt):\(id)".utf8).base64EncodedString()
+    }
+
+    static func decode(_ token: String) throws -> (startsAt: Int64, id: String)? {
+        if token.isEmpty { return nil }
+        guard token.utf8.count <= 128, let data = Data(base64Encoded: token), let text = String(data: data, encoding: .utf8) else { throw malformed }
+        let parts = text.split(separator: ":")
+        guard parts.count == 3, parts[0] == "b1", let startsAt = Int64(parts[1]), UUID(uuidString: String(parts[2])) != nil else { throw malformed }
+        return (startsAt, String(parts[2]))
+    }
+
+    private static var malformed: ValidationFailure {
+        ValidationFailure([InvalidField(field: "page_token", rule: .malformed, description: "is not a token this list returned")])
+    }
+}
+
+/// An update mask path as sent: proto names, or JSON names turned into them.
+enum MaskPath {
+    static func snakeCase(_ path: String) -> String {
+        var out = ""
+        for character in path {
+            if character.isUppercase, character.isASCII { out += "_" + character.lowercased() } else { out.append(character) }
+        }
+        return out
+    }
+}
+
+/// Turns validation failures into INVALID_ARGUMENT.
+func answering<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let failure as ValidationFailure {
+        throw failure.status
+    }
+}

@@ -1,0 +1,73 @@
+public import BizingStore
+public import Catalog
+import BizingAPI
+import ContextKit
+public import Foundation
+public import GRDB
+
+/// What the Booking context asks of Scheduling inside its own write
+/// transaction: whether bookables are free for an interval (the same rules
+/// as a search), and to reserve or release their time. Check and reserve in
+/// one IMMEDIATE transaction: no other writer can slip between them, so a
+/// bookable is never reserved twice for the same time.
+public enum SchedulingLedger {
+    /// Every reason the bookables cannot take `service` (UTC seconds) with
+    /// the service's buffers; empty when they are all free. Each bookable is
+    /// judged at its home location's hours. Reservations of `excluding`
+    /// (a booking being moved) do not count. NOT_FOUND for a bookable the
+    /// organization does not have.
+    public static func conflicts(
+        _ db: Database, organizationID: UUID, bookableIDs: [UUID], service: Interval, preBuffer: Int64, postBuffer: Int64, now: Int64,
+        excluding references: Set<String> = []
+    ) throws -> [ConflictFinding] {
+        var bookables: [CatalogV1.Bookable] = []
+        for id in bookableIDs {
+            guard let bookable = try CatalogDirectory.bookable(db, organizationID: organizationID, id: id) else {
+                throw ContextStatus.notFound("bookable", id.lowercasedString)
+            }
+            bookables.append(bookable)
+        }
+        // A day either side: buffers, rest and zones reach over midnight.
+        let span = service.padded(before: preBuffer + 2 * 86_400, after: postBuffer + 2 * 86_400)
+        let times = try BookableTimeLoader.load(db, bookables: bookables, span: span)
+        var locations: [String: WorkingTime] = [:]
+        var found: [ConflictFinding] = []
+        for (bookable, time) in zip(bookables, times) {
+            let location: WorkingTime
+            if let known = locations[bookable.locationId] {
+                location = known
+            } else {
+                guard let locationID = UUID(uuidString: bookable.locationId),
+                      let record = try CatalogDirectory.location(db, organizationID: organizationID, id: locationID),
+                      let clock = ZoneClock(identifier: record.timeZone)
+                else { throw ContextStatus.unvalidated }
+                location = WorkingTime(weekly: WeeklyHours.parse(record.operatingHours, field: "operating_hours").0, clock: clock)
+                locations[bookable.locationId] = location
+            }
+            found += IntervalCheck.conflicts(of: time, location: location, service: service, preBuffer: preBuffer, postBuffer: postBuffer,
+                                             now: now, excluding: references)
+        }
+        return found
+    }
+
+    /// Records the time a booking or hold takes on each of its bookables.
+    public static func reserve(_ db: Database, organizationID: UUID, _ reserved: [ReservedTime], ids: IDGenerator, now: Date) throws {
+        for time in reserved {
+            try SchedulingTables.insertReserved(db, id: ids.next().lowercasedString, organizationID: organizationID.lowercasedString, time, now: now)
+        }
+    }
+
+    /// Frees what a booking or hold reserved (cancelled, moved, expired);
+    /// how many bookables it freed.
+    @discardableResult
+    public static func release(_ db: Database, organizationID: UUID, referenceID: String) throws -> Int {
+        try SchedulingTables.deleteReserved(db, organizationID: organizationID.lowercasedString, referenceID: referenceID)
+    }
+
+    /// Removes holds that expired before `now` (UTC seconds). They already
+    /// reserve nothing; this only keeps the table small.
+    @discardableResult
+    public static func removeExpiredHolds(_ db: Database, now: Int64) throws -> Int {
+        try SchedulingTables.deleteExpiredHolds(db, now: now)
+    }
+}
