@@ -238,6 +238,13 @@ let package = Package(
             path: "Sources/Benchmarks/WireBench",
             swiftSettings: strictSettings
         ),
+        // The availability benchmark: a seeded server searched through its socket.
+        .executableTarget(
+            name: "bizing-availability-bench",
+            dependencies: ["BizingServer", "BizingClient", "BizingAPI", "BizingRPC", "BizingWire", "BizingStore", "Catalog", "Identity", "Scheduling"],
+            path: "Sources/Benchmarks/AvailabilityBench",
+            swiftSettings: strictSettings
+        ),
         // The least SwiftNIO echo server: the event loop's own cost, under the RPC benchmark.
         .executableTarget(
             name: "bizing-nio-echo",

@@ -43,12 +43,22 @@ struct DemoCatalog {
 
     /// Everything else, once the people exist: `providerUserID` is the demo
     /// provider's account; `stylists` a company household and its joined members.
-    func seed(downtown: C.Location, riverside: C.Location, providerUserID: UUID, stylists: (household: UUID, members: [UUID])) async throws {
+    /// The bookables whose calendars the demo fills in (`DemoScheduling`).
+    struct Seeded {
+        let priya: C.Bookable
+        let marco: C.Bookable
+        let lena: C.Bookable
+        let rooms: [C.Bookable]
+        let sauna: C.Bookable
+    }
+
+    @discardableResult
+    func seed(downtown: C.Location, riverside: C.Location, providerUserID: UUID, stylists: (household: UUID, members: [UUID])) async throws -> Seeded {
         let day: TimeInterval = 86_400
         func usd(_ cents: Int64) -> C.Money { C.Money(amountMinor: cents, currency: "USD") }
 
         // People who provide services.
-        _ = try await catalog.bookable(C.Bookable(
+        let priya = try await catalog.bookable(C.Bookable(
             locationId: downtown.id, kind: .provider, name: "Priya Patel", description: "Licensed massage therapist, ten years of deep-tissue and prenatal work.",
             slug: "priya-patel", category: "massage", tags: ["massage", "deep-tissue", "prenatal"],
             provider: C.ProviderDetails(
@@ -71,7 +81,7 @@ struct DemoCatalog {
                 email: "marco.rossi@demo.bizing.dev", specialties: ["Facials", "Peels"], languages: ["en", "it"], maxDailyBookings: 8, minRestMinutes: 10,
                 paymentProfile: C.PaymentProfile(hourlyRate: usd(3200)), rating: 4.7, reviewCount: 98)),
             organizationID: organizationID)
-        _ = try await catalog.bookable(C.Bookable(
+        let lena = try await catalog.bookable(C.Bookable(
             locationId: riverside.id, kind: .provider, name: "Lena Park", description: "Yoga teacher (E-RYT 500).",
             slug: "lena-park", category: "yoga", tags: ["yoga", "vinyasa"],
             provider: C.ProviderDetails(email: "lena.park@demo.bizing.dev", specialties: ["Vinyasa", "Yin"], languages: ["en", "ko"], minRestMinutes: 0,
@@ -79,13 +89,14 @@ struct DemoCatalog {
             organizationID: organizationID)
 
         // Rooms and a studio.
+        var rooms: [C.Bookable] = []
         for number in 1...2 {
-            _ = try await catalog.bookable(C.Bookable(
+            rooms.append(try await catalog.bookable(C.Bookable(
                 locationId: downtown.id, kind: .venue, name: "Treatment Room \(number)", slug: "treatment-room-\(number)",
                 category: "treatment-room", tags: ["treatment-room", "massage-table"],
                 venue: C.VenueDetails(capacityMin: 1, capacityMax: 2, squareFootage: 140, amenities: ["Heated table", "Shower"],
                                       setupMinutes: 5, teardownMinutes: 10)),
-                organizationID: organizationID)
+                organizationID: organizationID))
         }
         _ = try await catalog.bookable(C.Bookable(
             locationId: riverside.id, kind: .venue, name: "Yoga Studio", slug: "yoga-studio", category: "studio", tags: ["yoga"],
@@ -94,7 +105,7 @@ struct DemoCatalog {
             organizationID: organizationID)
 
         // A rentable asset.
-        _ = try await catalog.bookable(C.Bookable(
+        let saunaPod = try await catalog.bookable(C.Bookable(
             locationId: downtown.id, kind: .asset, name: "Infrared Sauna Pod", slug: "infrared-sauna", category: "sauna", tags: ["sauna", "infrared"],
             asset: C.AssetDetails(assetType: .equipment, serialNumber: "IR-2291-A", inventoryNumber: "SPA-0007",
                                   specifications: ["capacity": "1 person", "max_temperature": "65 C"],
@@ -208,5 +219,6 @@ struct DemoCatalog {
             enrollmentType: .both, fullProgramPrice: usd(12000), dropInPrice: usd(2500), minAttendanceRequired: 4, allowMissedSessions: true,
             status: .active),
             organizationID: organizationID)
+        return Seeded(priya: priya, marco: esthetician, lena: lena, rooms: rooms, sauna: saunaPod)
     }
 }

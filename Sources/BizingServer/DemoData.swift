@@ -3,6 +3,7 @@ import Foundation
 import BizingAPI
 import Catalog
 public import Identity
+import Scheduling
 public import Logging
 
 /// The data a new user finds in the embedded default: a spa with a person
@@ -70,7 +71,8 @@ public enum DemoData {
             name: "Bloom Bridal Beauty Co.", kind: .company, primary: bloom.id,
             members: stylists.dropFirst().map { HouseholdMemberRecord.new(userID: $0, role: .adult, relationship: .employee) })
         if let providerID {
-            try await catalog.seed(downtown: downtown, riverside: riverside, providerUserID: providerID, stylists: (company.id, stylists))
+            let seeded = try await catalog.seed(downtown: downtown, riverside: riverside, providerUserID: providerID, stylists: (company.id, stylists))
+            try await DemoScheduling(scheduling: SchedulingProvisioning(store), organizationID: organizationID, now: store.clock.now).seed(seeded)
         }
         if let clientID {
             // A family: the client, their partner (who signs in) and a child (who does not).

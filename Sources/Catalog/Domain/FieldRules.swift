@@ -1,4 +1,4 @@
-public import BizingAPI
+import BizingAPI
 import BizingRPC
 import BizingWire
 public import ContextKit

@@ -35,7 +35,7 @@ public struct Candidate: Hashable, Sendable {
     public let window: Interval?
     /// The starts of its own slot grid and how each is offered; nil: any
     /// start (a bookable needed beside the one whose grid sets the times).
-    public let offers: [Int64: Offer]?
+    public let grid: Grid?
     /// Special-pricing multipliers of its calendar's dates (basis points).
     public let pricing: [CalendarDate: Int]
     /// The longest busy interval: bounds how far back an overlapping one can start.
@@ -45,6 +45,14 @@ public struct Candidate: Hashable, Sendable {
         id: String, working: IntervalSet, busy: [Interval] = [], capacity: Int = 1, before: Int64 = 0, after: Int64 = 0, rest: Int64 = 0,
         maxPerDay: Int? = nil, bookingsPerDay: [CalendarDate: Int] = [:], window: Interval? = nil, offers: [Int64: Offer]? = nil,
         pricing: [CalendarDate: Int] = [:]
+    ) {
+        self.init(id: id, working: working, busy: busy, capacity: capacity, before: before, after: after, rest: rest, maxPerDay: maxPerDay,
+                  bookingsPerDay: bookingsPerDay, window: window, grid: offers.map(Grid.init), pricing: pricing)
+    }
+
+    public init(
+        id: String, working: IntervalSet, busy: [Interval], capacity: Int, before: Int64, after: Int64, rest: Int64,
+        maxPerDay: Int?, bookingsPerDay: [CalendarDate: Int], window: Interval?, grid: Grid?, pricing: [CalendarDate: Int]
     ) {
         self.id = id
         self.working = working
@@ -57,8 +65,13 @@ public struct Candidate: Hashable, Sendable {
         self.maxPerDay = maxPerDay
         self.bookingsPerDay = bookingsPerDay
         self.window = window
-        self.offers = offers
+        self.grid = grid
         self.pricing = pricing
+    }
+
+    /// The starts of its own slot grid, ascending, and how each is offered.
+    public var offers: [Int64: Offer]? {
+        grid.map { Dictionary(uniqueKeysWithValues: zip($0.starts, $0.offers)) }
     }
 
     /// Whether it can take a booking occupying `occupied` (the service with
@@ -98,15 +111,48 @@ public struct Candidate: Hashable, Sendable {
     }
 }
 
+/// A candidate's slot grid: starts ascending, each with its offer. Looked
+/// up by binary search for every start of a search, so no hashing.
+public struct Grid: Hashable, Sendable {
+    public let starts: [Int64]
+    public let offers: [Candidate.Offer]
+
+    /// From starts already ascending and without repeats.
+    public init(ascending starts: [Int64], offers: [Candidate.Offer]) {
+        precondition(starts.count == offers.count, "an offer per start")
+        self.starts = starts
+        self.offers = offers
+    }
+
+    public init(_ offers: [Int64: Candidate.Offer]) {
+        let sorted = offers.sorted { $0.key < $1.key }
+        self.init(ascending: sorted.map(\.key), offers: sorted.map(\.value))
+    }
+
+    /// How `start` is offered; nil when it is not on the grid.
+    public func offer(at start: Int64) -> Candidate.Offer? {
+        var (low, high) = (0, starts.count)
+        while low < high {
+            let middle = (low + high) / 2
+            if starts[middle] < start { low = middle + 1 } else { high = middle }
+        }
+        return low < starts.count && starts[low] == start ? offers[low] : nil
+    }
+}
+
 /// What a booking needs: `count` distinct bookables from these candidates
 /// (already filtered by kind, specific id or criteria).
 public struct Need: Hashable, Sendable {
     public let candidates: [Candidate]
     public let count: Int
 
+    /// Whether any candidate has special pricing (most searches: none).
+    let hasPricing: Bool
+
     public init(candidates: [Candidate], count: Int) {
         self.candidates = candidates
         self.count = count
+        self.hasPricing = candidates.contains { !$0.pricing.isEmpty }
     }
 }
 
@@ -185,7 +231,8 @@ public enum AvailabilityEngine {
             let occupied = service.padded(before: preBuffer, after: postBuffer)
             let day = clock.wallClock(at: start).date
             let order = ranked[day] ?? needs.map { need in
-                need.candidates.sorted { ($0.bookingsPerDay[day, default: 0], $0.id) < ($1.bookingsPerDay[day, default: 0], $1.id) }
+                // Each candidate's load read once, then sorted on it and the id.
+                need.candidates.map { ($0.bookingsPerDay[day, default: 0], $0) }.sorted { ($0.0, $0.1.id) < ($1.0, $1.1.id) }.map(\.1)
             }
             ranked[day] = order
             var taken: Set<String> = []
@@ -197,8 +244,8 @@ public enum AvailabilityEngine {
                 for candidate in order[index] where open.count < need.count {
                     guard !taken.contains(candidate.id), candidate.mayStart(at: start) else { continue }
                     var offer = Candidate.Offer.open
-                    if let offers = candidate.offers {
-                        guard let offered = offers[start] else { continue }
+                    if let grid = candidate.grid {
+                        guard let offered = grid.offer(at: start) else { continue }
                         offer = offered
                     }
                     if case .premium = offer, premiumChoices.count >= need.count { continue }
@@ -225,7 +272,7 @@ public enum AvailabilityEngine {
 
     private static func pricing(of assignments: [[String]], needs: [Need], on day: CalendarDate) -> Int? {
         var highest: Int?
-        for (index, ids) in assignments.enumerated() where index < needs.count {
+        for (index, ids) in assignments.enumerated() where index < needs.count && needs[index].hasPricing {
             for candidate in needs[index].candidates where ids.contains(candidate.id) {
                 if let multiplier = candidate.pricing[day] { highest = max(highest ?? 0, multiplier) }
             }

@@ -95,18 +95,21 @@ public struct AvailabilitySearch: Sendable {
         let needs = requirements.enumerated().map { index, requirement in
             Need(candidates: requirement.bookables.map { candidate($0, location: locationTime, gridded: index == 0) }, count: requirement.count)
         }
-        var starts = Set<Int64>()
+        var starts: [Int64] = []
         for candidate in needs[0].candidates {
-            if let offers = candidate.offers { starts.formUnion(offers.keys) }
+            if let grid = candidate.grid { starts += grid.starts }
         }
         var group: AvailabilityEngine.Group?
         if let seats = service.groupSeats {
             let sessions = self.sessions(needs: needs)
-            starts.formUnion(sessions.keys)
+            starts += sessions.keys
             group = AvailabilityEngine.Group(seats: seats, wanted: seatsWanted, sessions: sessions)
         }
-        let spans = starts.filter { range.start <= $0 && $0 < range.end }
-            .compactMap { service.interval(from: $0, clock: clock) }
+        starts.sort()
+        var spans: [Interval] = []
+        for (index, start) in starts.enumerated() where (index == 0 || starts[index - 1] != start) && range.start <= start && start < range.end {
+            if let span = service.interval(from: start, clock: clock) { spans.append(span) }
+        }
         return AvailabilityEngine.slots(spans: spans, preBuffer: service.preBuffer, postBuffer: service.postBuffer, needs: needs,
                                         clock: clock, group: group)
     }
@@ -148,19 +151,19 @@ public struct AvailabilitySearch: Sendable {
         return Candidate(
             id: bookable.id, working: working, busy: busy, capacity: bookable.capacity, before: bookable.before, after: bookable.after,
             rest: bookable.rest, maxPerDay: bookable.maxPerDay, bookingsPerDay: perDay.mapValues(\.count), window: bookable.window(now: now),
-            offers: gridded ? offers(timed, location: location, working: working, reserved: live) : nil, pricing: pricing)
+            grid: gridded ? grid(timed, location: location, working: working, reserved: live) : nil, pricing: pricing)
     }
 
     /// The starts of a bookable's own grid over the range and how its
     /// cascade offers each: per local day, the day's grid in time order,
     /// filled where its own bookings or holds already sit.
-    private func offers(_ bookable: BookableTime, location: WorkingTime, working: IntervalSet, reserved: [ReservedTime]) -> [Int64: Candidate.Offer] {
+    private func grid(_ bookable: BookableTime, location: WorkingTime, working: IntervalSet, reserved: [ReservedTime]) -> Grid {
         let schedule = bookable.schedule(locationHours: location.weekly)
         let serviceMinutes = service.gridMinutes
         let step = bookable.settings.stepMinutes(serviceMinutes: serviceMinutes)
         let slotLength = Int64(bookable.settings.slotMinutes(serviceMinutes: serviceMinutes)) * 60
         let reservedSpans = reserved.map(\.service).sorted()
-        var offers: [Int64: Candidate.Offer] = [:]
+        var offers: [(start: Int64, offer: Candidate.Offer)] = []
         var date = from.adding(days: -1)
         while date <= through.adding(days: 1) {
             let starts = schedule.slotStarts(on: date, everyMinutes: step, duration: Int64(serviceMinutes) * 60, within: working)
@@ -170,17 +173,22 @@ public struct AvailabilitySearch: Sendable {
                 }
                 for (start, offer) in zip(starts, cascade.offers(filled: filled)) {
                     switch offer {
-                    case .open, .filled: offers[start] = .open
-                    case .premium(let multiplier): offers[start] = .premium(multiplier)
+                    case .open, .filled: offers.append((start, .open))
+                    case .premium(let multiplier): offers.append((start, .premium(multiplier)))
                     case .closed: break
                     }
                 }
             } else {
-                for start in starts { offers[start] = .open }
+                offers += starts.map { ($0, .open) }
             }
             date = date.adding(days: 1)
         }
-        return offers
+        // Days come in order and each day's starts ascend, but a range's
+        // starts may interleave with another's (sorted, repeats dropped).
+        offers.sort { $0.start < $1.start }
+        var unique: [(start: Int64, offer: Candidate.Offer)] = []
+        for entry in offers where unique.last?.start != entry.start { unique.append(entry) }
+        return Grid(ascending: unique.map(\.start), offers: unique.map(\.offer))
     }
 
     /// For stays: the local days with any working time, each whole (a stay

@@ -1,4 +1,4 @@
-public import Catalog
+import Catalog
 
 /// Why a bookable cannot take an interval.
 public struct ConflictFinding: Hashable, Sendable {

@@ -54,6 +54,9 @@ public struct ZoneClock: Sendable {
         // The wall time read as if it were UTC; the zone's offsets around it
         // (a day before and after) bracket any transition near it.
         let wall = date.daysSinceEpoch * 86_400 + Int64(minute) * 60
+        // Nearly always: the same offset a day either side, and it holds at the instant.
+        let before = offset(at: wall - 86_400)
+        if before == offset(at: wall + 86_400), offset(at: wall - before) == before { return .unique(wall - before) }
         let offsets = Set([offset(at: wall - 86_400), offset(at: wall), offset(at: wall + 86_400)])
         let instants = offsets.map { wall - $0 }.filter { offset(at: $0) == wall - $0 }.sorted()
         switch instants.count {

@@ -18,8 +18,11 @@ public struct AvailabilityServer: SchedulingV1.AvailabilityService {
     /// Days a unary search may cover, and a streamed one.
     static let unaryDays = 62
     static let streamedDays = 366
-    /// Days computed at a time: a first page is quick, a long stream stays small.
-    static let chunkDays = 14
+    /// Days computed at a time: a week for a page's first read (a first page
+    /// is quick), doubling after; a month for a stream (a long stream stays
+    /// small in memory).
+    static let pageChunkDays = 7
+    static let streamChunkDays = 31
 
     public init(_ environment: SchedulingEnvironment) {
         self.environment = environment
@@ -35,8 +38,11 @@ public struct AvailabilityServer: SchedulingV1.AvailabilityService {
                 var slots: [SchedulingV1.AvailableSlot] = []
                 var day = query.cursor.map { plan.clock.wallClock(at: $0).date } ?? query.from
                 var more = false
+                var chunk = Self.pageChunkDays
                 while day <= query.through {
-                    let last = min(day.adding(days: Self.chunkDays - 1), query.through)
+                    // A week first; then twice as many days each time, so a sparse calendar takes few reads.
+                    let last = min(day.adding(days: chunk - 1), query.through)
+                    chunk = min(chunk * 2, Self.streamChunkDays)
                     for slot in try plan.slots(db, from: day, through: last, now: now) where query.cursor.map({ slot.interval.start > $0 }) ?? true {
                         guard slots.count < query.pageSize else {
                             more = true
@@ -63,7 +69,7 @@ public struct AvailabilityServer: SchedulingV1.AvailabilityService {
         // client sees the first days at once and memory stays one chunk.
         var day = query.from
         while day <= query.through {
-            let (first, last) = (day, min(day.adding(days: Self.chunkDays - 1), query.through))
+            let (first, last) = (day, min(day.adding(days: Self.streamChunkDays - 1), query.through))
             let days = try await answering {
                 try await store.read { db in
                     let plan = try SearchPlan.resolve(db, caller, query)
