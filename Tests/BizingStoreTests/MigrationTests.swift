@@ -37,6 +37,7 @@ enum Synthetic {
             "schema_migrations", "organizations", "users", "sessions", "service_tokens", "org_memberships",
             "households", "household_members", "household_member_managers",
             "locations", "bookables", "calendars", "service_templates", "products", "service_packages", "program_templates",
+            "calendar_settings", "calendar_overrides", "blocked_times", "reserved_times",
         ]
         let indexes: Set = [
             "users_email", "sessions_user", "service_tokens_organization", "service_tokens_created_by",
@@ -46,6 +47,8 @@ enum Synthetic {
             "calendars_organization", "service_templates_slug", "service_templates_organization", "service_templates_location",
             "products_sku", "products_organization", "products_location", "service_packages_slug", "service_packages_organization",
             "program_templates_slug", "program_templates_organization",
+            "calendar_settings_organization", "calendar_overrides_organization", "blocked_times_organization", "blocked_times_bookable",
+            "reserved_times_organization", "reserved_times_bookable",
         ]
         #expect(names == tables.union(indexes))
         // Running it again changes nothing.

@@ -85,7 +85,8 @@ import Synchronization
             let list = try await Self.bizing(["list"], socket: socket)
             #expect(list.stdout == ["Bookables", "Locations", "Packages", "Products", "Programs", "ServiceTemplates"].map { "bizing.catalog.v1.\($0)\n" }.joined() + [
                 "Households", "Memberships", "Organizations", "ServiceTokens", "Sessions", "Users",
-            ].map { "bizing.identity.v1.\($0)\n" }.joined() + "bizing.system.v1.System\n")
+            ].map { "bizing.identity.v1.\($0)\n" }.joined() + ["Availability", "Calendars"].map { "bizing.scheduling.v1.\($0)\n" }.joined()
+                + "bizing.system.v1.System\n")
 
             let describe = try await Self.bizing(["describe", "bizing.system.v1.PingRequest"], socket: socket)
             #expect(describe.status == 0)
