@@ -81,7 +81,7 @@ struct CatalogOperations<Kind: CatalogKind>: Sendable {
         guard !mask.isEmpty else {
             throw ValidationFailure([InvalidField(field: "update_mask", rule: .required, description: "must name the fields to change")])
         }
-        let paths = mask.map(snakeCase)
+        let paths = mask.map(UpdateMask.snakeCase)
         let valid = maskPaths
         var found: [InvalidField] = []
         for (index, path) in paths.enumerated() where !valid.contains(path) {
@@ -182,19 +182,6 @@ struct CatalogOperations<Kind: CatalogKind>: Sendable {
     static var maskPaths: [String] {
         var scratch = empty()
         return Resource.descriptor.fields.map(\.name).filter { Kind.apply($0, from: scratch, to: &scratch) }
-    }
-
-    /// A mask path as sent: proto names (`time_zone`), or JSON names (`timeZone`) turned into them.
-    static func snakeCase(_ path: String) -> String {
-        var out = ""
-        for character in path {
-            if character.isUppercase, character.isASCII {
-                out += "_" + character.lowercased()
-            } else {
-                out.append(character)
-            }
-        }
-        return out
     }
 
     /// A live object of the organization; NOT_FOUND otherwise (deleted ones included).

@@ -95,21 +95,20 @@ public struct AvailabilitySearch: Sendable {
         let needs = requirements.enumerated().map { index, requirement in
             Need(candidates: requirement.bookables.map { candidate($0, location: locationTime, gridded: index == 0) }, count: requirement.count)
         }
-        var starts: [Int64] = []
+        // Every grid's starts, once each, in order: marked in a bitmap of
+        // the range's minutes (grids start on whole minutes), so the union
+        // of many candidates' grids costs one pass over them, not a sort.
+        var marks = StartMarks(range)
         for candidate in needs[0].candidates {
-            if let grid = candidate.grid { starts += grid.starts }
+            if let grid = candidate.grid { for start in grid.starts { marks.mark(start) } }
         }
         var group: AvailabilityEngine.Group?
         if let seats = service.groupSeats {
             let sessions = self.sessions(needs: needs)
-            starts += sessions.keys
+            for start in sessions.keys { marks.mark(start) }
             group = AvailabilityEngine.Group(seats: seats, wanted: seatsWanted, sessions: sessions)
         }
-        starts.sort()
-        var spans: [Interval] = []
-        for (index, start) in starts.enumerated() where (index == 0 || starts[index - 1] != start) && range.start <= start && start < range.end {
-            if let span = service.interval(from: start, clock: clock) { spans.append(span) }
-        }
+        let spans = marks.starts.compactMap { service.interval(from: $0, clock: clock) }
         return AvailabilityEngine.slots(spans: spans, preBuffer: service.preBuffer, postBuffer: service.postBuffer, needs: needs,
                                         clock: clock, group: group)
     }
@@ -226,5 +225,32 @@ public struct AvailabilitySearch: Sendable {
             sessions[interval.start] = Session(interval: interval, assignments: assignments, seatsTaken: found.seats.values.reduce(0, +))
         }
         return sessions
+    }
+}
+
+/// A set of starts within a range, kept as one flag per minute of it (and
+/// any start off the minute aside): a union and an ordered walk in linear time.
+struct StartMarks {
+    let range: Interval
+    private var minutes: [Bool]
+    private var others: Set<Int64> = []
+
+    init(_ range: Interval) {
+        self.range = range
+        minutes = Array(repeating: false, count: Int((range.duration + 59) / 60))
+    }
+
+    mutating func mark(_ start: Int64) {
+        guard start >= range.start && start < range.end else { return }
+        let offset = start - range.start
+        if offset % 60 == 0 { minutes[Int(offset / 60)] = true } else { others.insert(start) }
+    }
+
+    /// The starts marked, ascending.
+    var starts: [Int64] {
+        var found: [Int64] = []
+        for (minute, marked) in minutes.enumerated() where marked { found.append(range.start + Int64(minute) * 60) }
+        guard !others.isEmpty else { return found }
+        return (found + others).sorted()
     }
 }

@@ -174,7 +174,7 @@ public struct CalendarsServer: SchedulingV1.CalendarsService {
             throw ValidationFailure([InvalidField(field: "update_mask", rule: .required,
                                                   description: "must name the settings to change: \(CalendarRules.maskable.joined(separator: ", "))")])
         }
-        let paths = mask.map(MaskPath.snakeCase)
+        let paths = mask.map(UpdateMask.snakeCase)
         var found: [InvalidField] = []
         for (index, path) in paths.enumerated() where !CalendarRules.maskable.contains(path) {
             let why = path == "overrides" ? "changes through AddOverride and RemoveOverride" : "is not a setting that can be changed"
@@ -216,17 +216,6 @@ enum BlockedTimeCursor {
 
     private static var malformed: ValidationFailure {
         ValidationFailure([InvalidField(field: "page_token", rule: .malformed, description: "is not a token this list returned")])
-    }
-}
-
-/// An update mask path as sent: proto names, or JSON names turned into them.
-enum MaskPath {
-    static func snakeCase(_ path: String) -> String {
-        var out = ""
-        for character in path {
-            if character.isUppercase, character.isASCII { out += "_" + character.lowercased() } else { out.append(character) }
-        }
-        return out
     }
 }
 
