@@ -20,113 +20,74 @@ public struct CalendarsServer: SchedulingV1.CalendarsService {
     }
 
     public func get(_ request: SchedulingV1.GetCalendarRequest, context: ServerCallContext) async throws -> SchedulingV1.Calendar {
-        try await answering {
-            let caller = try context.caller
-            let (organizationID, bookableID) = try RequestFields.ids((request.organizationId, "organization_id"), (request.bookableId, "bookable_id"))
-            let now = store.clock.now
-            return try await store.read { db in
-                let calendar = try CalendarAccess.resolve(db, caller, organizationID: organizationID, bookableID: bookableID)
-                return try Self.presented(db, calendar, now: now)
-            }
+        try await reading(request.organizationId, request.bookableId, context) { db, calendar, now in
+            try Self.presented(db, calendar, now: now)
         }
     }
 
     public func update(_ request: SchedulingV1.UpdateCalendarRequest, context: ServerCallContext) async throws -> SchedulingV1.Calendar {
-        try await answering {
-            let caller = try context.caller
-            let (organizationID, bookableID) = try RequestFields.ids((request.organizationId, "organization_id"), (request.bookableId, "bookable_id"))
-            let now = store.clock.now
-            return try await store.write { db in
-                let calendar = try CalendarAccess.resolve(db, caller, organizationID: organizationID, bookableID: bookableID)
-                try calendar.requireManage("change")
-                let mask = try Self.checkedMask(request.updateMask)
-                let patch = request.calendar ?? SchedulingV1.Calendar()
-                var settings = try SchedulingTables.settings(db, calendarID: calendar.calendarID) ?? SchedulingV1.Calendar()
-                for path in mask { Self.apply(path, from: patch, to: &settings) }
-                try CalendarRules.violations(of: settings).throwIfAny()
-                settings.updatedAt = now
-                try SchedulingTables.saveSettings(db, calendarID: calendar.calendarID, organizationID: calendar.organizationID, settings, now: now)
-                return try Self.presented(db, calendar, now: now)
-            }
+        try await managing(request.organizationId, request.bookableId, "change", context) { db, calendar, now in
+            let mask = try Self.checkedMask(request.updateMask)
+            let patch = request.calendar ?? SchedulingV1.Calendar()
+            var settings = try SchedulingTables.settings(db, calendarID: calendar.calendarID) ?? SchedulingV1.Calendar()
+            for path in mask { Self.apply(path, from: patch, to: &settings) }
+            try CalendarRules.violations(of: settings).throwIfAny()
+            settings.updatedAt = now
+            try SchedulingTables.saveSettings(db, calendarID: calendar.calendarID, organizationID: calendar.organizationID, settings, now: now)
+            return try Self.presented(db, calendar, now: now)
         }
     }
 
     public func addOverride(_ request: SchedulingV1.AddOverrideRequest, context: ServerCallContext) async throws -> SchedulingV1.Calendar {
-        try await answering {
-            let caller = try context.caller
-            let (organizationID, bookableID) = try RequestFields.ids((request.organizationId, "organization_id"), (request.bookableId, "bookable_id"))
-            let now = store.clock.now
-            return try await store.write { db in
-                let calendar = try CalendarAccess.resolve(db, caller, organizationID: organizationID, bookableID: bookableID)
-                try calendar.requireManage("change")
-                guard let override = request.dateOverride else {
-                    throw ValidationFailure([InvalidField(field: "date_override", rule: .required, description: "is required")])
-                }
-                try CalendarRules.violations(of: override).throwIfAny()
-                try SchedulingTables.setOverride(db, calendarID: calendar.calendarID, organizationID: calendar.organizationID, override, now: now)
-                return try Self.presented(db, calendar, now: now)
+        try await managing(request.organizationId, request.bookableId, "change", context) { db, calendar, now in
+            guard let override = request.dateOverride else {
+                throw ValidationFailure([InvalidField(field: "date_override", rule: .required, description: "is required")])
             }
+            try CalendarRules.violations(of: override).throwIfAny()
+            try SchedulingTables.setOverride(db, calendarID: calendar.calendarID, organizationID: calendar.organizationID, override, now: now)
+            return try Self.presented(db, calendar, now: now)
         }
     }
 
     public func removeOverride(_ request: SchedulingV1.RemoveOverrideRequest, context: ServerCallContext) async throws -> SchedulingV1.Calendar {
-        try await answering {
-            let caller = try context.caller
-            let (organizationID, bookableID) = try RequestFields.ids((request.organizationId, "organization_id"), (request.bookableId, "bookable_id"))
-            let now = store.clock.now
-            return try await store.write { db in
-                let calendar = try CalendarAccess.resolve(db, caller, organizationID: organizationID, bookableID: bookableID)
-                try calendar.requireManage("change")
-                guard CalendarDate(request.date) != nil else {
-                    throw ValidationFailure([InvalidField(field: "date", rule: request.date.isEmpty ? .required : .malformed, description: "must be a date YYYY-MM-DD")])
-                }
-                guard try SchedulingTables.removeOverride(db, calendarID: calendar.calendarID, date: request.date) else {
-                    throw RPCStatus(.notFound, "the calendar has no override on \(request.date)")
-                }
-                return try Self.presented(db, calendar, now: now)
+        try await managing(request.organizationId, request.bookableId, "change", context) { db, calendar, now in
+            guard CalendarDate(request.date) != nil else {
+                throw ValidationFailure([InvalidField(field: "date", rule: request.date.isEmpty ? .required : .malformed, description: "must be a date YYYY-MM-DD")])
             }
+            guard try SchedulingTables.removeOverride(db, calendarID: calendar.calendarID, date: request.date) else {
+                throw RPCStatus(.notFound, "the calendar has no override on \(request.date)")
+            }
+            return try Self.presented(db, calendar, now: now)
         }
     }
 
     public func addBlockedTime(_ request: SchedulingV1.AddBlockedTimeRequest, context: ServerCallContext) async throws -> SchedulingV1.BlockedTime {
-        try await answering {
-            let caller = try context.caller
-            let (organizationID, bookableID) = try RequestFields.ids((request.organizationId, "organization_id"), (request.bookableId, "bookable_id"))
-            let now = store.clock.now
-            let id = store.ids.next()
-            return try await store.write { db in
-                let calendar = try CalendarAccess.resolve(db, caller, organizationID: organizationID, bookableID: bookableID)
-                try calendar.requireManage("block time on")
-                guard var blocked = request.blockedTime else {
-                    throw ValidationFailure([InvalidField(field: "blocked_time", rule: .required, description: "is required")])
-                }
-                try CalendarRules.violations(of: blocked).throwIfAny()
-                blocked.id = id.lowercasedString
-                blocked.organizationId = calendar.organizationID
-                blocked.bookableId = calendar.bookable.id
-                blocked.createdBy = caller.userID?.lowercasedString ?? ""
-                blocked.createdAt = now
-                try SchedulingTables.insertBlocked(db, blocked)
-                // What the table keeps (instants to the microsecond).
-                return try SchedulingTables.blocked(db, organizationID: calendar.organizationID, id: blocked.id) ?? blocked
+        let id = store.ids.next()
+        let caller = try context.caller
+        return try await managing(request.organizationId, request.bookableId, "block time on", context) { db, calendar, now in
+            guard var blocked = request.blockedTime else {
+                throw ValidationFailure([InvalidField(field: "blocked_time", rule: .required, description: "is required")])
             }
+            try CalendarRules.violations(of: blocked).throwIfAny()
+            blocked.id = id.lowercasedString
+            blocked.organizationId = calendar.organizationID
+            blocked.bookableId = calendar.bookable.id
+            blocked.createdBy = caller.userID?.lowercasedString ?? ""
+            blocked.createdAt = now
+            try SchedulingTables.insertBlocked(db, blocked)
+            // What the table keeps (instants to the microsecond).
+            return try SchedulingTables.blocked(db, organizationID: calendar.organizationID, id: blocked.id) ?? blocked
         }
     }
 
     public func removeBlockedTime(_ request: SchedulingV1.RemoveBlockedTimeRequest, context: ServerCallContext) async throws -> SchedulingV1.BlockedTime {
-        try await answering {
-            let caller = try context.caller
-            let (organizationID, bookableID) = try RequestFields.ids((request.organizationId, "organization_id"), (request.bookableId, "bookable_id"))
-            let blockedID = try RequestFields.id(request.blockedTimeId, field: "blocked_time_id")
-            return try await store.write { db in
-                let calendar = try CalendarAccess.resolve(db, caller, organizationID: organizationID, bookableID: bookableID)
-                try calendar.requireManage("unblock time on")
-                guard let blocked = try SchedulingTables.blocked(db, organizationID: calendar.organizationID, id: blockedID.lowercasedString),
-                      blocked.bookableId == calendar.bookable.id
-                else { throw ContextStatus.notFound("blocked time", blockedID.lowercasedString) }
-                try SchedulingTables.deleteBlocked(db, id: blocked.id)
-                return blocked
-            }
+        let blockedID = try await answering { try RequestFields.id(request.blockedTimeId, field: "blocked_time_id") }
+        return try await managing(request.organizationId, request.bookableId, "unblock time on", context) { db, calendar, _ in
+            guard let blocked = try SchedulingTables.blocked(db, organizationID: calendar.organizationID, id: blockedID.lowercasedString),
+                  blocked.bookableId == calendar.bookable.id
+            else { throw ContextStatus.notFound("blocked time", blockedID.lowercasedString) }
+            try SchedulingTables.deleteBlocked(db, id: blocked.id)
+            return blocked
         }
     }
 
@@ -147,6 +108,39 @@ public struct CalendarsServer: SchedulingV1.CalendarsService {
                 let page = Array(rows.prefix(size))
                 let next = rows.count > size ? page.last.map { BlockedTimeCursor.encode(startsAt: $0.startTime?.unixMicroseconds ?? 0, id: $0.id) } : nil
                 return SchedulingV1.ListBlockedTimesResponse(blockedTimes: page, nextPageToken: next ?? "")
+            }
+        }
+    }
+
+    /// A read of one bookable's calendar: access, then `body`.
+    private func reading<T: Sendable>(
+        _ organization: String, _ bookable: String, _ context: ServerCallContext,
+        _ body: @escaping @Sendable (Database, CalendarAccess, Date) throws -> T
+    ) async throws -> T {
+        try await answering {
+            let caller = try context.caller
+            let (organizationID, bookableID) = try RequestFields.ids((organization, "organization_id"), (bookable, "bookable_id"))
+            let now = store.clock.now
+            return try await store.read { db in
+                try body(db, try CalendarAccess.resolve(db, caller, organizationID: organizationID, bookableID: bookableID), now)
+            }
+        }
+    }
+
+    /// A change to one bookable's calendar, in one write transaction:
+    /// access (NOT_FOUND), authority to `action` it (PERMISSION_DENIED), then `body`.
+    private func managing<T: Sendable>(
+        _ organization: String, _ bookable: String, _ action: String, _ context: ServerCallContext,
+        _ body: @escaping @Sendable (Database, CalendarAccess, Date) throws -> T
+    ) async throws -> T {
+        try await answering {
+            let caller = try context.caller
+            let (organizationID, bookableID) = try RequestFields.ids((organization, "organization_id"), (bookable, "bookable_id"))
+            let now = store.clock.now
+            return try await store.write { db in
+                let calendar = try CalendarAccess.resolve(db, caller, organizationID: organizationID, bookableID: bookableID)
+                try calendar.requireManage(action)
+                return try body(db, calendar, now)
             }
         }
     }
