@@ -1,4 +1,5 @@
 public import Catalog
+import Foundation
 
 /// The shape of the service being searched for.
 public struct ServiceShape: Hashable, Sendable {
@@ -92,8 +93,17 @@ public struct AvailabilitySearch: Sendable {
         else { return [] }
         let clock = location.clock.prepared(for: range.padded(before: 0, after: Int64(stayDays) * 86_400))
         let locationTime = WorkingTime(weekly: location.weekly, exceptions: location.exceptions, clock: clock)
+        // Each zone's offsets read once for the search, however many bookables share it.
+        let span = Interval(location.clock.resolve(from.adding(days: -1), minute: 0).earliest,
+                            location.clock.resolve(through.adding(days: 2 + stayDays), minute: 0).earliest)!
+        var clocks: [String: ZoneClock] = [:]
+        for bookable in requirements.flatMap(\.bookables) where clocks[bookable.clock.zone.identifier] == nil {
+            clocks[bookable.clock.zone.identifier] = bookable.clock.prepared(for: span)
+        }
         let needs = requirements.enumerated().map { index, requirement in
-            Need(candidates: requirement.bookables.map { candidate($0, location: locationTime, gridded: index == 0) }, count: requirement.count)
+            Need(candidates: requirement.bookables.map {
+                candidate($0, clock: clocks[$0.clock.zone.identifier] ?? $0.clock, location: locationTime, gridded: index == 0)
+            }, count: requirement.count)
         }
         // Every grid's starts, once each, in order: marked in a bitmap of
         // the range's minutes (grids start on whole minutes), so the union
@@ -119,12 +129,11 @@ public struct AvailabilitySearch: Sendable {
         return 0
     }
 
-    /// One bookable as the engine sees it. Days are read one either side of
+    /// One bookable as the engine sees it, its calendar read with `clock`
+    /// (its zone, prepared for the search). Days are read one either side of
     /// the range (buffers and zones reach over midnight).
-    func candidate(_ bookable: BookableTime, location: WorkingTime, gridded: Bool) -> Candidate {
+    func candidate(_ bookable: BookableTime, clock: ZoneClock, location: WorkingTime, gridded: Bool) -> Candidate {
         let (first, last) = (from.adding(days: -1), through.adding(days: 1 + stayDays))
-        let clock = bookable.clock.prepared(for: Interval(location.clock.resolve(first, minute: 0).earliest,
-                                                          location.clock.resolve(last.adding(days: 1), minute: 0).earliest)!)
         let timed = BookableTime(
             id: bookable.id, clock: clock, settings: bookable.settings, overrides: bookable.overrides, blocked: bookable.blocked,
             reserved: bookable.reserved, unavailable: bookable.unavailable, serviceDue: bookable.serviceDue, capacity: bookable.capacity,
