@@ -220,10 +220,11 @@ import Testing
     }
 
     @Test func anAssetPastItsServiceDueOffersNoStayReachingIt() {
-        let room = bookable("r1", serviceDue: at("12:00", "2026-11-28"))
-        let found = search(needs(1, room), from: "2026-11-25", through: "2026-11-28", service: ServiceShape(length: .nights(2)))
-        // The stay from the 26th ends at 09:00 on the 28th, before the due time.
-        #expect(dayTimes(found) == ["2026-11-25 09:00", "2026-11-26 09:00"])
+        // Check-in at midnight or 09:00; due at 05:00 on the 28th, a day that still has working time before it.
+        let room = bookable("r1", calendar(week: ["00:00-01:00", "09:00-17:00"]), serviceDue: at("05:00", "2026-11-28"))
+        let found = slots([needs(1, room)], at: location("America/New_York", ["00:00-24:00"]), from: day, now: now,
+                          service: ServiceShape(length: .nights(2)))
+        #expect(dayTimes(found) == ["2026-11-26 00:00"])
     }
 
     // MARK: calendar settings
