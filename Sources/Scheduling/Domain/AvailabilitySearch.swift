@@ -129,6 +129,10 @@ public struct AvailabilitySearch: Sendable {
             setup: bookable.setup, teardown: bookable.teardown, rest: bookable.rest, maxPerDay: bookable.maxPerDay)
         var working = timed.working(location: location, from: first, through: last)
         if case .nights = service.length { working = wholeDays(of: working, bookable: timed, clock: location.clock, from: first, through: last) }
+        // An empty booking window (a minimum advance beyond the maximum)
+        // admits no start; a candidate's nil window would admit any.
+        let window = bookable.window(now: now)
+        if window == nil { working = IntervalSet() }
 
         let live = timed.reserved.filter { $0.isLive(at: now) }
         var perDay: [CalendarDate: Set<Interval>] = [:]
@@ -147,7 +151,7 @@ public struct AvailabilitySearch: Sendable {
 
         return Candidate(
             id: bookable.id, working: working, busy: busy, capacity: bookable.capacity, before: bookable.before, after: bookable.after,
-            rest: bookable.rest, maxPerDay: bookable.maxPerDay, bookingsPerDay: perDay.mapValues(\.count), window: bookable.window(now: now),
+            rest: bookable.rest, maxPerDay: bookable.maxPerDay, bookingsPerDay: perDay.mapValues(\.count), window: window,
             offers: gridded ? offers(timed, location: location, working: working, reserved: live) : nil, pricing: pricing)
     }
 
