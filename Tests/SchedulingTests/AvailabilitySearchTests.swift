@@ -159,6 +159,16 @@ import Testing
         #expect(seats(search(needs(1, p2), service: yoga))[1] == "10:00 p2 5")
     }
 
+    @Test func aSessionOnABookableNoLongerWorkingThenIsNotOffered() {
+        let reserved = [booking("p2", "s1", at: at("10:00"), template: "yoga", participants: 3)]
+        let inactive = bookable("p2", reserved: reserved, unavailable: true)
+        #expect(search(needs(1, inactive), service: yoga).isEmpty)
+        let blockedOver = bookable("p2", blocked: [blocked("b1", at("09:30"), at("12:00"))], reserved: reserved)
+        #expect(times(search(needs(1, blockedOver), service: yoga)) == every(60, from: "12:00", through: "16:00"))
+        let due = bookable("p2", reserved: reserved, serviceDue: at("10:30"))
+        #expect(times(search(needs(1, due), service: yoga)) == ["09:00"])
+    }
+
     // MARK: bookings and holds
 
     @Test func bookingsAndLiveHoldsBlockAndExpiredHoldsDoNot() {
