@@ -221,7 +221,8 @@ public enum AvailabilityEngine {
             if let group, let session = group.sessions[start], session.interval == service {
                 let left = group.seats - session.seatsTaken
                 let assigned = zip(needs, session.assignments).flatMap { need, ids in need.candidates.filter { ids.contains($0.id) } }
-                if left >= group.wanted && assigned.allSatisfy({ $0.mayStart(at: start) }) {
+                // Its bookables are kept, so they must still work then (active, not blocked, before any service due).
+                if left >= group.wanted && assigned.allSatisfy({ $0.mayStart(at: start) && $0.working.contains(service) }) {
                     slots.append(Slot(interval: service, assignments: session.assignments, seatsLeft: left, premiumBasisPoints: nil,
                                       pricingBasisPoints: pricing(of: session.assignments, needs: needs, on: clock.wallClock(at: start).date)))
                 }

@@ -139,7 +139,11 @@ public struct AvailabilitySearch: Sendable {
             reserved: bookable.reserved, unavailable: bookable.unavailable, serviceDue: bookable.serviceDue, capacity: bookable.capacity,
             setup: bookable.setup, teardown: bookable.teardown, rest: bookable.rest, maxPerDay: bookable.maxPerDay)
         var working = timed.working(location: location, from: first, through: last)
-        if case .nights = service.length { working = wholeDays(of: working, clock: location.clock, from: first, through: last) }
+        if case .nights = service.length { working = wholeDays(of: working, bookable: timed, clock: location.clock, from: first, through: last) }
+        // An empty booking window (a minimum advance beyond the maximum)
+        // admits no start; a candidate's nil window would admit any.
+        let window = bookable.window(now: now)
+        if window == nil { working = IntervalSet() }
 
         let live = timed.reserved.filter { $0.isLive(at: now) }
         var perDay: [CalendarDate: Set<Interval>] = [:]
@@ -158,7 +162,7 @@ public struct AvailabilitySearch: Sendable {
 
         return Candidate(
             id: bookable.id, working: working, busy: busy, capacity: bookable.capacity, before: bookable.before, after: bookable.after,
-            rest: bookable.rest, maxPerDay: bookable.maxPerDay, bookingsPerDay: perDay.mapValues(\.count), window: bookable.window(now: now),
+            rest: bookable.rest, maxPerDay: bookable.maxPerDay, bookingsPerDay: perDay.mapValues(\.count), window: window,
             grid: gridded ? grid(timed, location: location, working: working, reserved: live) : nil, pricing: pricing)
     }
 
@@ -201,7 +205,7 @@ public struct AvailabilitySearch: Sendable {
 
     /// For stays: the local days with any working time, each whole (a stay
     /// needs every night between open), blocked time still taken out.
-    private func wholeDays(of working: IntervalSet, clock: ZoneClock, from: CalendarDate, through: CalendarDate) -> IntervalSet {
+    private func wholeDays(of working: IntervalSet, bookable: BookableTime, clock: ZoneClock, from: CalendarDate, through: CalendarDate) -> IntervalSet {
         var days: [Interval] = []
         var date = from
         while date <= through {
@@ -211,7 +215,13 @@ public struct AvailabilitySearch: Sendable {
             }
             date = date.adding(days: 1)
         }
-        return IntervalSet(days)
+        // Widening to whole days put back what `working` had taken out
+        // inside them: blocked time, and the time from a service due date on.
+        var whole = IntervalSet(days).subtracting(IntervalSet(bookable.blocked.map(\.interval)))
+        if let serviceDue = bookable.serviceDue, let due = Interval(Int64.min / 4, serviceDue) {
+            whole = whole.intersection(IntervalSet([due]))
+        }
+        return whole
     }
 
     /// A group class's sessions: its live reservations by service

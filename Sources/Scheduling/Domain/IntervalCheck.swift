@@ -46,7 +46,8 @@ public enum IntervalCheck {
             found.append(ConflictFinding(bookableID: id, kind: .outsideHours, span: nil,
                                          detail: "is not working for all of it (its schedule, overrides and the location's hours, buffers included)"))
         }
-        if let window = bookable.window(now: now), service.start < window.start || service.start >= window.end {
+        // No window (a minimum advance beyond the maximum): no start is inside it.
+        if bookable.window(now: now).map({ service.start < $0.start || service.start >= $0.end }) ?? true {
             found.append(ConflictFinding(bookableID: id, kind: .outsideWindow, span: nil,
                                          detail: "starts outside its booking window (\(bookable.settings.minAdvanceHours) hours to \(bookable.settings.maxAdvanceDays) days ahead)"))
         }
