@@ -847,8 +847,9 @@ extension SchedulingV1 {
         /// The same in display_time_zone, when asked for.
         public var displayStart: String = ""
         public var displayEnd: String = ""
-        /// One per required bookable of the template, in its order. Rule: for
-        /// each requirement in turn, the qualifying free bookables with the
+        /// One per required bookable of the template, in its order. Rule: the
+        /// requirement with the fewest qualifying bookables chooses first (then
+        /// in the template's order), each taking the free bookables with the
         /// fewest bookings that local day, then by id; a slot open in a
         /// bookable's cascade before one offered there as premium.
         public var assignments: [SchedulingV1.Assignment] = []

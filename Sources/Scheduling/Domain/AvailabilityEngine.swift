@@ -207,15 +207,21 @@ public enum AvailabilityEngine {
     /// need finds `count` distinct free candidates, no candidate serving two
     /// needs. A candidate with its own grid (`offers`) serves only starts on it.
     ///
-    /// Assignment rule (documented, deterministic): for each need in order,
-    /// the free candidates offering the start as open before those offering
-    /// it as premium, then those with the fewest bookings that local day
-    /// (in `clock`'s zone), then by id.
+    /// Assignment rule (documented, deterministic): need by need, the one
+    /// with the fewest candidates first (then in the template's order), the
+    /// free candidates offering the start as open before those offering it
+    /// as premium, then those with the fewest bookings that local day (in
+    /// `clock`'s zone), then by id. Greedy: a need that could only be met
+    /// by undoing an earlier choice is not (documented, rare).
     public static func slots(
         spans: [Interval], preBuffer: Int64, postBuffer: Int64, needs: [Need], clock: ZoneClock, group: Group? = nil
     ) -> [Slot] {
         var slots: [Slot] = []
         var ranked: [CalendarDate: [[Candidate]]] = [:]
+        // The most constrained requirement chooses first (fewest candidates,
+        // then template order): a specific bookable named by a later
+        // requirement is not taken by an earlier "any of these".
+        let fillOrder = needs.indices.sorted { (needs[$0].candidates.count, $0) < (needs[$1].candidates.count, $1) }
         for service in spans.sorted() {
             let start = service.start
             if let group, let session = group.sessions[start], session.interval == service {
@@ -237,9 +243,11 @@ public enum AvailabilityEngine {
             }
             ranked[day] = order
             var taken: Set<String> = []
-            var assignments: [[String]] = []
+            var assignments: [[String]?] = Array(repeating: nil, count: needs.count)
             var premium: Int?
-            for (index, need) in needs.enumerated() {
+            var met = 0
+            for index in fillOrder {
+                let need = needs[index]
                 var open: [String] = []
                 var premiumChoices: [(id: String, multiplier: Int)] = []
                 for candidate in order[index] where open.count < need.count {
@@ -261,9 +269,11 @@ public enum AvailabilityEngine {
                 if let highest = extra.map(\.multiplier).max() { premium = max(premium ?? 0, highest) }
                 let chosen = open + extra.map(\.id)
                 taken.formUnion(chosen)
-                assignments.append(chosen)
+                assignments[index] = chosen
+                met += 1
             }
-            if assignments.count == needs.count {
+            if met == needs.count {
+                let assignments = assignments.map { $0 ?? [] }
                 slots.append(Slot(interval: service, assignments: assignments, seatsLeft: group?.seats, premiumBasisPoints: premium,
                                   pricingBasisPoints: pricing(of: assignments, needs: needs, on: day)))
             }
