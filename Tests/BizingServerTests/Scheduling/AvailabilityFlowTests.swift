@@ -498,6 +498,104 @@ import Testing
         }
     }
 
+    // MARK: Time zones and odd dates
+
+    /// A location open around the clock in New York: the day the clocks
+    /// spring forward has 23 hourly slots (none at 02:00), the day they fall
+    /// back 24 (01:00 once, its first occurrence), each a real hour.
+    @Test func slotsAcrossDaylightSavingTransitions() async throws {
+        try await CatalogHarness.run { h in
+            h.clock.set(SchedulingTime.at("2026-03-01", "12:00"))
+            let org = try await h.organization()
+            var always = CatalogSample.location("always")
+            always.operatingHours = CatalogV1.WeeklyHours(days: [.monday, .tuesday, .wednesday, .thursday, .friday, .saturday, .sunday].map {
+                CatalogV1.DayHours(day: $0, ranges: [CatalogV1.TimeRange(start: "00:00", end: "24:00")])
+            })
+            let location = try await h.create(always, in: org)
+            let provider = try await h.create(CatalogSample.provider("night", at: location.id), in: org)
+            let room = try await h.create(CatalogSample.venue("night-room", at: location.id), in: org)
+            let template = try await h.activate(SchedulingSample.template("night", at: location.id), in: org)
+            for bookable in [provider.id, room.id] {
+                _ = try await h.updateCalendar(bookable, SchedulingV1.Calendar(maxAdvanceDays: 365), mask: ["max_advance_days"], in: org)
+            }
+            func expected(_ midnight: Date, hours: [Int]) -> [Slot] {
+                hours.map { hour in
+                    let start = midnight.addingTimeInterval(TimeInterval(hour * 3_600))
+                    let end = start.addingTimeInterval(3_600)
+                    return SchedulingV1.AvailableSlot(
+                        startTime: start, endTime: end, localStart: SchedulingTime.iso(start), localEnd: SchedulingTime.iso(end),
+                        assignments: [SchedulingV1.Assignment(requirementIndex: 0, kind: .provider, bookableIds: [provider.id]),
+                                      SchedulingV1.Assignment(requirementIndex: 1, kind: .venue, bookableIds: [room.id])],
+                        priceMultiplierBasisPoints: 10_000)
+                }
+            }
+            let search = { (date: String) in
+                SchedulingV1.SearchAvailabilityRequest(organizationId: org.id, serviceTemplateId: template.id, fromDate: date, toDate: date)
+            }
+            let spring = try await h.search(search("2026-03-08"), token: org.token).slots
+            #expect(spring == expected(SchedulingTime.at("2026-03-08", "00:00"), hours: Array(0...22)))
+            #expect(spring.map(\.localStart).prefix(3) == ["2026-03-08T00:00:00-05:00", "2026-03-08T01:00:00-05:00", "2026-03-08T03:00:00-04:00"])
+            #expect(spring[1].localEnd == "2026-03-08T03:00:00-04:00")
+            let autumn = try await h.search(search("2026-11-01"), token: org.token).slots
+            #expect(autumn == expected(SchedulingTime.at("2026-11-01", "00:00"), hours: [0, 1] + Array(3...24)))
+            #expect(autumn.map(\.localStart).prefix(3) == ["2026-11-01T00:00:00-04:00", "2026-11-01T01:00:00-04:00", "2026-11-01T02:00:00-05:00"])
+            #expect(autumn[1].localEnd == "2026-11-01T01:00:00-05:00")
+            #expect(Set(autumn.map(\.localStart)).count == 24, "no wall time twice")
+        }
+    }
+
+    /// Dates at the ends of what the API accepts are answered (nothing
+    /// offered that far), never a crash or an INTERNAL.
+    @Test func datesAtTheEndsOfTheRangeAreAnswered() async throws {
+        try await CatalogHarness.scheduling { h in
+            let w = try await h.schedulingWorld()
+            #expect(try await h.search(w.search("1900-01-01", "1900-03-03"), token: w.org.token).slots == [])
+            #expect(try await h.search(w.search("2999-11-01", "2999-12-31"), token: w.org.token).slots == [])
+            #expect(try await h.stream(w.search("2999-01-01", "2999-12-31"), token: w.org.token) == [])
+            let first = Date(timeIntervalSince1970: -62_135_596_800)  // 0001-01-01T00:00:00Z
+            let last = Date(timeIntervalSince1970: 253_402_268_400)  // 9999-12-31T15:00:00Z, 10:00 on a Friday in New York
+            let window = "starts outside its booking window (0 hours to 90 days ahead)"
+            let outside = "is not working for all of it (its schedule, overrides and the location's hours, buffers included)"
+            #expect(try await h.check([w.p1], first, first.addingTimeInterval(3_600), in: w.org).conflicts == [
+                SchedulingV1.Conflict(bookableId: w.p1, kind: .outsideHours, detail: outside),
+                SchedulingV1.Conflict(bookableId: w.p1, kind: .outsideWindow, detail: window),
+            ])
+            #expect(try await h.check([w.p1], last, last.addingTimeInterval(3_600), in: w.org).conflicts == [
+                SchedulingV1.Conflict(bookableId: w.p1, kind: .outsideWindow, detail: window),
+            ])
+            let early = try await h.block(w.p1, SchedulingSample.blocked(first, first.addingTimeInterval(3_600)), in: w.org)
+            let late = try await h.block(w.p1, SchedulingSample.blocked(last, last.addingTimeInterval(3_600)), in: w.org)
+            #expect(try await h.allBlockedTimes(
+                SchedulingV1.ListBlockedTimesRequest(organizationId: w.org.id, bookableId: w.p1, fromTime: first, toTime: last.addingTimeInterval(32_399)),
+                token: w.org.token).times == [early, late])
+            _ = try await h.addOverride(w.p1, SchedulingV1.DateOverride(date: "2999-12-31", type: .closed), in: w.org)
+            #expect(try await h.calendar(w.p1, in: w.org).overrides == [SchedulingV1.DateOverride(date: "2999-12-31", type: .closed)])
+        }
+    }
+
+    /// A provider based in New York who also works at a Chicago location,
+    /// with no weekly schedule of their own, should follow the Chicago
+    /// location's hours there: 09:00-17:00 Chicago time, eight hourly slots.
+    @Test(.disabled("bug (Domain, BookableTime.schedule): a calendar without a weekly schedule takes the searched location's hours in the calendar's own zone (the home location's), so at a location in another zone the hours shift: 09:00-17:00 Chicago is read as 09:00-17:00 New York and the last slot (16:00 Chicago) is lost"))
+    func aProviderAtASecondLocationInAnotherZoneFollowsItsHours() async throws {
+        try await CatalogHarness.scheduling { h in
+            let org = try await h.organization()
+            let home = try await h.create(CatalogSample.location("home"), in: org)
+            let chicago = TimeZone(identifier: "America/Chicago")!
+            let away = try await h.create(CatalogSample.location("away", timeZone: "America/Chicago"), in: org)
+            var traveller = CatalogSample.provider("traveller", at: home.id)
+            traveller.provider?.locationIds = [away.id]
+            let provider = try await h.create(traveller, in: org)
+            let room = try await h.create(CatalogSample.venue("away-room", at: away.id), in: org)
+            let template = try await h.activate(SchedulingSample.template("away", at: away.id), in: org)
+            let found = try await h.search(
+                SchedulingV1.SearchAvailabilityRequest(organizationId: org.id, serviceTemplateId: template.id, fromDate: "2026-06-02", toDate: "2026-06-02"),
+                token: org.token)
+            #expect(found.slots.map(\.localStart) == Self.hourly.map { SchedulingTime.iso(SchedulingTime.at("2026-06-02", $0, in: chicago), in: chicago) })
+            #expect(found.slots.allSatisfy { $0.assignments.map(\.bookableIds) == [[provider.id], [room.id]] })
+        }
+    }
+
     // MARK: Refusals
 
     @Test func searchRequestsAreValidated() async throws {
