@@ -498,6 +498,81 @@ import Testing
         }
     }
 
+    /// A stay runs from a start to the same wall time nights later, over
+    /// whole working days: in a weekday studio none ends on a weekend.
+    @Test func aStayTakesTheNightsAskedOverWholeDays() async throws {
+        try await CatalogHarness.scheduling { h in
+            let w = try await h.schedulingWorld()
+            let stay = try await h.activate(SchedulingSample.template(
+                "stay", at: w.location.id, type: .multiDay, duration: CatalogV1.ServiceDuration(type: .multiDay, minNights: 1, maxNights: 3),
+                requirements: [CatalogV1.BookableRequirement(kind: .venue, count: 1)]), in: w.org)
+            var request = w.search("2026-06-01", "2026-06-14", template: stay.id)
+            func stays(_ nights: UInt32) async throws -> [Slot] {
+                request.nights = nights
+                return try await h.search(request, token: w.org.token).slots
+            }
+            func expected(_ starts: [String], nights: Int) -> [Slot] {
+                starts.map { date in
+                    let start = SchedulingTime.at(date, "09:00")
+                    let end = start.addingTimeInterval(TimeInterval(nights * 86_400))
+                    return SchedulingV1.AvailableSlot(
+                        startTime: start, endTime: end, localStart: SchedulingTime.iso(start), localEnd: SchedulingTime.iso(end),
+                        assignments: [SchedulingV1.Assignment(requirementIndex: 0, kind: .venue, bookableIds: [w.room.id])], priceMultiplierBasisPoints: 10_000)
+                }
+            }
+            let oneNight = ["2026-06-01", "2026-06-02", "2026-06-03", "2026-06-04", "2026-06-08", "2026-06-09", "2026-06-10", "2026-06-11"]
+            #expect(try await stays(0) == expected(oneNight, nights: 1), "0: the minimum, one night; none from a Friday")
+            #expect(try await stays(1) == expected(oneNight, nights: 1))
+            #expect(try await stays(3) == expected(["2026-06-01", "2026-06-02", "2026-06-08", "2026-06-09"], nights: 3))
+            // A booked night in the middle takes every stay across it.
+            _ = try await h.reserve([w.room.id], on: "2026-06-09", from: "20:00", to: "21:00", in: w.org)
+            #expect(try await stays(2) == expected(["2026-06-01", "2026-06-02", "2026-06-03", "2026-06-10"], nights: 2))
+            request.nights = 4
+            let tooMany = try await h.failure(SchedulingV1.Availability.searchAvailability, request, token: w.org.token)
+            #expect(tooMany.details.fieldViolations == [FieldViolation(field: "nights", description: "must be 1 to 3 (the template's stay)")])
+        }
+    }
+
+    /// A requirement of two providers assigns two; filters narrow a requirement by category or tag.
+    @Test func requirementsOfSeveralAndFiltersNarrowThem() async throws {
+        try await CatalogHarness.scheduling { h in
+            let w = try await h.schedulingWorld()
+            let (p1, p2, room) = (w.p1, w.p2, w.room.id)
+            let pair = try await h.activate(SchedulingSample.template(
+                "pair", at: w.location.id,
+                requirements: [CatalogV1.BookableRequirement(kind: .provider, count: 2), CatalogV1.BookableRequirement(kind: .venue, count: 1)]), in: w.org)
+            let both = { (times: [String], first: String, second: String) in
+                times.map { SchedulingSample.slot("2026-06-02", $0, [(.provider, [first, second]), (.venue, [room])]) }
+            }
+            let request = w.search("2026-06-02", "2026-06-02", template: pair.id)
+            #expect(try await h.search(request, token: w.org.token).slots == both(Self.hourly, p1, p2))
+            _ = try await h.reserve([p1], on: "2026-06-02", from: "10:00", to: "11:00", in: w.org)
+            #expect(try await h.search(request, token: w.org.token).slots == both(["09:00"], p2, p1) + both(Array(Self.hourly.dropFirst(2)), p2, p1),
+                    "both are needed, the less booked first")
+
+            // Categories and tags, set through the catalog.
+            for (id, category, tags) in [(p1, "massage", ["deep"]), (p2, "physio", ["deep", "sports"])] {
+                _ = try await h.call(
+                    CatalogV1.Bookables.update,
+                    CatalogV1.UpdateBookableRequest(organizationId: w.org.id, bookable: CatalogV1.Bookable(id: id, category: category, tags: tags),
+                                                    updateMask: ["category", "tags"]),
+                    token: w.org.token, as: CatalogV1.Bookable.self)
+            }
+            func filtered(_ criteria: CatalogV1.BookableCriteria, kind: CatalogV1.BookableKind = .provider) async throws -> [Slot] {
+                var request = w.search("2026-06-03", "2026-06-03")
+                request.filters = [SchedulingV1.RequirementFilter(kind: kind, criteria: criteria)]
+                return try await h.search(request, token: w.org.token).slots
+            }
+            let wednesday = { (provider: String) in Self.day("2026-06-03", Self.hourly, provider, room) }
+            #expect(try await filtered(CatalogV1.BookableCriteria(categories: ["physio"])) == wednesday(p2))
+            #expect(try await filtered(CatalogV1.BookableCriteria(categories: ["physio", "massage"])) == wednesday(p1))
+            #expect(try await filtered(CatalogV1.BookableCriteria(tags: ["deep", "sports"])) == wednesday(p2), "every tag")
+            #expect(try await filtered(CatalogV1.BookableCriteria(minRating: 0)) == [], "no one is rated yet")
+            #expect(try await filtered(CatalogV1.BookableCriteria(categories: ["spa"]), kind: .venue) == [])
+            #expect(try await filtered(CatalogV1.BookableCriteria(tags: ["deep"]), kind: .asset) == wednesday(p1), "a kind the template does not need narrows nothing")
+        }
+    }
+
     // MARK: Time zones and odd dates
 
     /// A location open around the clock in New York: the day the clocks
