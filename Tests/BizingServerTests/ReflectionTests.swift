@@ -22,7 +22,7 @@ import BizingWire
             #expect(try await system.health(SystemV1.HealthRequest()).status == .serving)
             #expect(try await system.listServices(SystemV1.ListServicesRequest()).services == ["Bookables", "Locations", "Packages", "Products", "Programs", "ServiceTemplates"].map { "bizing.catalog.v1.\($0)" } + [
                 "Households", "Memberships", "Organizations", "ServiceTokens", "Sessions", "Users",
-            ].map { "bizing.identity.v1.\($0)" } + ["bizing.system.v1.System"])
+            ].map { "bizing.identity.v1.\($0)" } + ["bizing.scheduling.v1.Availability", "bizing.scheduling.v1.Calendars", "bizing.system.v1.System"])
 
             let service = try #require(try await system.describe(SystemV1.DescribeRequest(name: "bizing.system.v1.System")).service)
             #expect(service.methods.map(\.fullName) == [
