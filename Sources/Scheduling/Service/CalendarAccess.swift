@@ -33,7 +33,8 @@ struct CalendarAccess {
         let membership = access.membership
         let location = UUID(uuidString: bookable.locationId)
         if CatalogAuthority.mayManage(membership, atLocation: location) { return }
-        if let userID = access.principal.userID, let provider = bookable.provider, provider.userId == userID.lowercasedString,
+        // Compared as UUIDs: the catalog keeps a provider's user_id as it was sent, in either case.
+        if let userID = access.principal.userID, let provider = bookable.provider, UUID(uuidString: provider.userId) == userID,
            membership.allows(.manageOwnAvailability, atLocation: location) {
             return
         }
