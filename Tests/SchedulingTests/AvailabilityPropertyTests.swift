@@ -36,7 +36,7 @@ import Testing
             let bookable = scenario.requirements[0].bookables[0]
             guard case .minutes(let minutes) = scenario.service.length else { return }
             let working = bookable.working(location: scenario.location, from: scenario.from.adding(days: -1), through: scenario.through.adding(days: 1))
-            let schedule = bookable.schedule(locationHours: scenario.location.weekly)
+            let schedule = bookable.schedule(location: scenario.location)
             let step = bookable.settings.stepMinutes(serviceMinutes: minutes)
             var expected: [Int64] = []
             var day = scenario.from

@@ -983,16 +983,20 @@ extension SchedulingV1 {
         /// buffers, setup, teardown and rest are added.
         public var preBufferMinutes: UInt32 = 0
         public var postBufferMinutes: UInt32 = 0
+        /// Where the service is: each bookable must work there and is held to its
+        /// hours. Empty: each bookable at its own location.
+        public var locationId: String = ""
 
         public init() {}
 
-        public init(organizationId: String = "", bookableIds: [String] = [], startTime: Date? = nil, endTime: Date? = nil, preBufferMinutes: UInt32 = 0, postBufferMinutes: UInt32 = 0) {
+        public init(organizationId: String = "", bookableIds: [String] = [], startTime: Date? = nil, endTime: Date? = nil, preBufferMinutes: UInt32 = 0, postBufferMinutes: UInt32 = 0, locationId: String = "") {
             self.organizationId = organizationId
             self.bookableIds = bookableIds
             self.startTime = startTime
             self.endTime = endTime
             self.preBufferMinutes = preBufferMinutes
             self.postBufferMinutes = postBufferMinutes
+            self.locationId = locationId
         }
 
         enum CodingKeys: Int, CodingKey {
@@ -1002,6 +1006,7 @@ extension SchedulingV1 {
             case endTime = 4
             case preBufferMinutes = 5
             case postBufferMinutes = 6
+            case locationId = 7
         }
 
         public static let descriptor = MessageDescriptor(
@@ -1013,6 +1018,7 @@ extension SchedulingV1 {
                 FieldDescriptor(number: 4, name: "end_time", jsonName: "endTime", type: "google.protobuf.Timestamp"),
                 FieldDescriptor(number: 5, name: "pre_buffer_minutes", jsonName: "preBufferMinutes", type: "uint32"),
                 FieldDescriptor(number: 6, name: "post_buffer_minutes", jsonName: "postBufferMinutes", type: "uint32"),
+                FieldDescriptor(number: 7, name: "location_id", jsonName: "locationId", type: "string"),
             ]
         )
     }

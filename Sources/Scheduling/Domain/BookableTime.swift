@@ -96,9 +96,11 @@ public struct BookableTime: Sendable {
         self.maxPerDay = maxPerDay
     }
 
-    /// Its schedule: the weekly pattern (the location's hours when it has
-    /// none) with its closed and modified-hours dates.
-    public func schedule(locationHours: WeeklyHours) -> WorkingTime {
+    /// Its schedule: its weekly pattern in its zone, or with none, the
+    /// location's hours in the location's zone (a provider visiting a
+    /// location in another zone keeps that location's hours there); with
+    /// its closed and modified-hours dates either way.
+    public func schedule(location: WorkingTime) -> WorkingTime {
         var exceptions: [CalendarDate: DayException] = [:]
         for (date, override) in overrides {
             switch override {
@@ -107,7 +109,10 @@ public struct BookableTime: Sendable {
             case .pricing: break
             }
         }
-        return WorkingTime(weekly: settings.weekly ?? locationHours, exceptions: exceptions, clock: clock)
+        guard let weekly = settings.weekly else {
+            return WorkingTime(weekly: location.weekly, exceptions: exceptions, clock: location.clock)
+        }
+        return WorkingTime(weekly: weekly, exceptions: exceptions, clock: clock)
     }
 
     /// When it can work over the days `from` through `through`: its
@@ -115,7 +120,7 @@ public struct BookableTime: Sendable {
     /// blocked time taken out (unless `keepBlocked`); nothing when it is not active.
     public func working(location: WorkingTime, from: CalendarDate, through: CalendarDate, keepBlocked: Bool = false) -> IntervalSet {
         guard !unavailable else { return IntervalSet() }
-        var working = schedule(locationHours: location.weekly).open(from: from, through: through)
+        var working = schedule(location: location).open(from: from, through: through)
             .intersection(location.open(from: from, through: through))
         if let serviceDue, let due = Interval(Int64.min / 4, serviceDue) {
             working = working.intersection(IntervalSet([due]))

@@ -95,7 +95,7 @@ public struct AvailabilityServer: SchedulingV1.AvailabilityService {
             return try await store.read { db in
                 _ = try OrganizationAccess.resolve(db, caller, organizationID: check.organizationID)
                 let findings = try SchedulingLedger.conflicts(
-                    db, organizationID: check.organizationID, bookableIDs: check.bookableIDs, service: check.service,
+                    db, organizationID: check.organizationID, bookableIDs: check.bookableIDs, at: check.locationID, service: check.service,
                     preBuffer: check.preBuffer, postBuffer: check.postBuffer, now: now)
                 return SchedulingV1.CheckIntervalResponse(free: findings.isEmpty, conflicts: findings.map(Self.conflict))
             }
@@ -243,6 +243,10 @@ struct SearchPlan {
         let shape = try Self.shape(of: template, query)
 
         let kinds = Set(template.requiredBookables.map(\.kind))
+        try query.filters.enumerated().filter { !kinds.contains($0.element.kind) }.map {
+            InvalidField(field: "filters[\($0.offset)].kind", rule: .notAllowed,
+                         description: "the template requires no \($0.element.kind.columnValue) (it requires: \(kinds.map(\.columnValue).sorted().joined(separator: ", ")))")
+        }.throwIfAny()
         let pool = try CatalogDirectory.bookables(db, organizationID: organizationID, workingAt: locationID, kinds: kinds)
         let listed = Set(query.bookableIDs.map(\.lowercasedString))
         var used = Set<String>()
@@ -345,6 +349,7 @@ struct SearchPlan {
 struct IntervalQuery: Sendable {
     let organizationID: UUID
     let bookableIDs: [UUID]
+    let locationID: UUID?
     let service: Interval
     let preBuffer: Int64
     let postBuffer: Int64
@@ -353,6 +358,7 @@ struct IntervalQuery: Sendable {
         var found: [InvalidField] = []
         organizationID = FieldRules.id(request.organizationId, "organization_id", required: true, into: &found) ?? UUID()
         bookableIDs = FieldRules.ids(request.bookableIds, "bookable_ids", maximum: 20, into: &found)
+        locationID = FieldRules.id(request.locationId, "location_id", required: false, into: &found)
         if request.bookableIds.isEmpty { found.append(InvalidField(field: "bookable_ids", rule: .required, description: "names 1 to 20 bookables")) }
         if request.startTime == nil { found.append(InvalidField(field: "start_time", rule: .required, description: "is required")) }
         if request.endTime == nil { found.append(InvalidField(field: "end_time", rule: .required, description: "is required")) }

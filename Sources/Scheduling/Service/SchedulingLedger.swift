@@ -13,12 +13,13 @@ public import GRDB
 public enum SchedulingLedger {
     /// Every reason the bookables cannot take `service` (UTC seconds) with
     /// the service's buffers; empty when they are all free. Each bookable is
-    /// judged at its home location's hours. Reservations of `excluding`
-    /// (a booking being moved) do not count. NOT_FOUND for a bookable the
+    /// judged at `locationID`'s hours (it must work there), or with none, at
+    /// its own location's. Reservations of `excluding` (a booking being
+    /// moved) do not count. NOT_FOUND for a bookable or location the
     /// organization does not have.
     public static func conflicts(
-        _ db: Database, organizationID: UUID, bookableIDs: [UUID], service: Interval, preBuffer: Int64, postBuffer: Int64, now: Int64,
-        excluding references: Set<String> = []
+        _ db: Database, organizationID: UUID, bookableIDs: [UUID], at locationID: UUID? = nil, service: Interval, preBuffer: Int64,
+        postBuffer: Int64, now: Int64, excluding references: Set<String> = []
     ) throws -> [ConflictFinding] {
         var bookables: [CatalogV1.Bookable] = []
         for id in bookableIDs {
@@ -27,25 +28,31 @@ public enum SchedulingLedger {
             }
             bookables.append(bookable)
         }
+        var locations: [String: WorkingTime] = [:]
+        func hours(_ id: String) throws -> WorkingTime {
+            if let known = locations[id] { return known }
+            guard let locationID = UUID(uuidString: id), let record = try CatalogDirectory.location(db, organizationID: organizationID, id: locationID)
+            else { throw ContextStatus.notFound("location", id) }
+            guard let clock = ZoneClock(identifier: record.timeZone) else { throw ContextStatus.unvalidated }
+            let time = WorkingTime(weekly: WeeklyHours.parse(record.operatingHours, field: "operating_hours").0, clock: clock)
+            locations[id] = time
+            return time
+        }
+        let place = locationID?.lowercasedString
+        if let place { _ = try hours(place) }
         // A day either side: buffers, rest and zones reach over midnight.
         let span = service.padded(before: preBuffer + 2 * 86_400, after: postBuffer + 2 * 86_400)
-        let times = try BookableTimeLoader.load(db, bookables: bookables, span: span)
-        var locations: [String: WorkingTime] = [:]
+        let loaded = try BookableTimeLoader.load(db, bookables: bookables, span: span)
+        let times = Dictionary(loaded.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var found: [ConflictFinding] = []
-        for (bookable, time) in zip(bookables, times) {
-            let location: WorkingTime
-            if let known = locations[bookable.locationId] {
-                location = known
-            } else {
-                guard let locationID = UUID(uuidString: bookable.locationId),
-                      let record = try CatalogDirectory.location(db, organizationID: organizationID, id: locationID),
-                      let clock = ZoneClock(identifier: record.timeZone)
-                else { throw ContextStatus.unvalidated }
-                location = WorkingTime(weekly: WeeklyHours.parse(record.operatingHours, field: "operating_hours").0, clock: clock)
-                locations[bookable.locationId] = location
+        for bookable in bookables {
+            guard let time = times[bookable.id] else { throw ContextStatus.unvalidated }
+            if let place, bookable.locationId != place, bookable.provider?.locationIds.contains(place) != true {
+                found.append(ConflictFinding(bookableID: bookable.id, kind: .unavailable, span: nil, detail: "does not work at location \(place)"))
+                continue
             }
-            found += IntervalCheck.conflicts(of: time, location: location, service: service, preBuffer: preBuffer, postBuffer: postBuffer,
-                                             now: now, excluding: references)
+            found += IntervalCheck.conflicts(of: time, location: try hours(place ?? bookable.locationId), service: service, preBuffer: preBuffer,
+                                             postBuffer: postBuffer, now: now, excluding: references)
         }
         return found
     }

@@ -262,12 +262,14 @@ extension CatalogHarness {
     }
 
     func check(
-        _ bookables: [String], _ start: Date, _ end: Date, pre: UInt32 = 0, post: UInt32 = 0, in org: CatalogOrganization, token: String? = nil
+        _ bookables: [String], _ start: Date, _ end: Date, pre: UInt32 = 0, post: UInt32 = 0, at location: String = "", in org: CatalogOrganization,
+        token: String? = nil
     ) async throws -> SchedulingV1.CheckIntervalResponse {
         try await call(
             SchedulingV1.Availability.checkInterval,
             SchedulingV1.CheckIntervalRequest(
-                organizationId: org.id, bookableIds: bookables, startTime: start, endTime: end, preBufferMinutes: pre, postBufferMinutes: post),
+                organizationId: org.id, bookableIds: bookables, startTime: start, endTime: end, preBufferMinutes: pre, postBufferMinutes: post,
+                locationId: location),
             token: token ?? org.token)
     }
 
