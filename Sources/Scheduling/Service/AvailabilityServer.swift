@@ -19,7 +19,7 @@ public struct AvailabilityServer: SchedulingV1.AvailabilityService {
     static let unaryDays = 62
     static let streamedDays = 366
     /// Days computed at a time: a week for a page's first read (a first page
-    /// is quick), doubling after; a month for a stream (a long stream stays
+    /// is quick), a month after that and for a stream (a long stream stays
     /// small in memory).
     static let pageChunkDays = 7
     static let streamChunkDays = 31
@@ -40,9 +40,9 @@ public struct AvailabilityServer: SchedulingV1.AvailabilityService {
                 var more = false
                 var chunk = Self.pageChunkDays
                 while day <= query.through {
-                    // A week first; then twice as many days each time, so a sparse calendar takes few reads.
+                    // A week first (a first page seldom needs more); then the rest a month at a time.
                     let last = min(day.adding(days: chunk - 1), query.through)
-                    chunk = min(chunk * 2, Self.streamChunkDays)
+                    chunk = Self.streamChunkDays
                     for slot in try plan.slots(db, from: day, through: last, now: now) where query.cursor.map({ slot.interval.start > $0 }) ?? true {
                         guard slots.count < query.pageSize else {
                             more = true
