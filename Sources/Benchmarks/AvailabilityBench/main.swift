@@ -135,10 +135,10 @@ func measure(_ size: Size, options: Options) async throws -> Measured {
         let reference = store.ids.next().lowercasedString
         let ok = try await store.write { db in
             let ids = [provider.id, room.id].compactMap(UUID.init(uuidString:))
-            guard try SchedulingLedger.conflicts(db, organizationID: organizationID, bookableIDs: ids, service: service,
+            guard try SchedulingLedger().conflicts(db, organizationID: organizationID, bookableIDs: ids, service: service,
                                                   preBuffer: 0, postBuffer: 900, now: now).isEmpty
             else { return false }
-            try SchedulingLedger.reserve(db, organizationID: organizationID, [provider.id, room.id].map {
+            try SchedulingLedger().reserve(db, organizationID: organizationID, [provider.id, room.id].map {
                 ReservedTime(bookableID: $0, kind: .booking, referenceID: reference, templateID: template.id, service: service,
                              busy: service.padded(before: 0, after: 900))
             }, ids: store.ids, now: Date())

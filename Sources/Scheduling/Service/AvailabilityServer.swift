@@ -94,7 +94,7 @@ public struct AvailabilityServer: SchedulingV1.AvailabilityService {
             let now = Int64(store.clock.now.timeIntervalSince1970.rounded(.down))
             return try await store.read { db in
                 _ = try OrganizationAccess.resolve(db, caller, organizationID: check.organizationID)
-                let findings = try SchedulingLedger.conflicts(
+                let findings = try SchedulingLedger().conflicts(
                     db, organizationID: check.organizationID, bookableIDs: check.bookableIDs, at: check.locationID, service: check.service,
                     preBuffer: check.preBuffer, postBuffer: check.postBuffer, now: now)
                 return SchedulingV1.CheckIntervalResponse(free: findings.isEmpty, conflicts: findings.map(Self.conflict))

@@ -9,15 +9,42 @@ public import GRDB
 /// transaction: whether bookables are free for an interval (the same rules
 /// as a search), and to reserve or release their time. Check and reserve in
 /// one IMMEDIATE transaction: no other writer can slip between them, so a
-/// bookable is never reserved twice for the same time.
-public enum SchedulingLedger {
+/// bookable is never reserved twice for the same time. A protocol, so the
+/// Booking context depends on what it asks, not on how it is answered.
+public protocol AvailabilityLedger: Sendable {
+    /// Every reason the bookables cannot take `service` (UTC seconds) with
+    /// the service's buffers, at `locationID` (nil: each at its own
+    /// location); empty when all are free. `excluding`: references whose
+    /// reservations do not count (a booking being moved).
+    func conflicts(
+        _ db: Database, organizationID: UUID, bookableIDs: [UUID], at locationID: UUID?, service: Interval, preBuffer: Int64,
+        postBuffer: Int64, now: Int64, excluding references: Set<String>
+    ) throws -> [ConflictFinding]
+
+    /// Records the time a booking or hold takes on each of its bookables.
+    func reserve(_ db: Database, organizationID: UUID, _ reserved: [ReservedTime], ids: IDGenerator, now: Date) throws
+
+    /// Frees what a booking or hold reserved; how many bookables it freed.
+    @discardableResult
+    func release(_ db: Database, organizationID: UUID, referenceID: String) throws -> Int
+
+    /// Removes holds expired before `now` (UTC seconds): they reserve
+    /// nothing already; this keeps the table small.
+    @discardableResult
+    func removeExpiredHolds(_ db: Database, now: Int64) throws -> Int
+}
+
+/// Scheduling's ledger over its `reserved_times` table.
+public struct SchedulingLedger: AvailabilityLedger {
+    public init() {}
+
     /// Every reason the bookables cannot take `service` (UTC seconds) with
     /// the service's buffers; empty when they are all free. Each bookable is
     /// judged at `locationID`'s hours (it must work there), or with none, at
     /// its own location's. Reservations of `excluding` (a booking being
     /// moved) do not count. NOT_FOUND for a bookable or location the
     /// organization does not have.
-    public static func conflicts(
+    public func conflicts(
         _ db: Database, organizationID: UUID, bookableIDs: [UUID], at locationID: UUID? = nil, service: Interval, preBuffer: Int64,
         postBuffer: Int64, now: Int64, excluding references: Set<String> = []
     ) throws -> [ConflictFinding] {
@@ -58,7 +85,7 @@ public enum SchedulingLedger {
     }
 
     /// Records the time a booking or hold takes on each of its bookables.
-    public static func reserve(_ db: Database, organizationID: UUID, _ reserved: [ReservedTime], ids: IDGenerator, now: Date) throws {
+    public func reserve(_ db: Database, organizationID: UUID, _ reserved: [ReservedTime], ids: IDGenerator, now: Date) throws {
         for time in reserved {
             try SchedulingTables.insertReserved(db, id: ids.next().lowercasedString, organizationID: organizationID.lowercasedString, time, now: now)
         }
@@ -67,14 +94,14 @@ public enum SchedulingLedger {
     /// Frees what a booking or hold reserved (cancelled, moved, expired);
     /// how many bookables it freed.
     @discardableResult
-    public static func release(_ db: Database, organizationID: UUID, referenceID: String) throws -> Int {
+    public func release(_ db: Database, organizationID: UUID, referenceID: String) throws -> Int {
         try SchedulingTables.deleteReserved(db, organizationID: organizationID.lowercasedString, referenceID: referenceID)
     }
 
     /// Removes holds that expired before `now` (UTC seconds). They already
     /// reserve nothing; this only keeps the table small.
     @discardableResult
-    public static func removeExpiredHolds(_ db: Database, now: Int64) throws -> Int {
+    public func removeExpiredHolds(_ db: Database, now: Int64) throws -> Int {
         try SchedulingTables.deleteExpiredHolds(db, now: now)
     }
 }

@@ -227,7 +227,7 @@ import Testing
             let freed = try await slots()
             #expect(freed == Self.day("2026-06-02", ["09:00", "12:00", "13:00", "14:00", "15:00", "16:00"], p2, room) + Self.day("2026-06-03", Self.hourly, p1, room))
             let now = Int64(h.clock.now.timeIntervalSince1970)
-            #expect(try await h.store.write { db in try SchedulingLedger.removeExpiredHolds(db, now: now) } == 1)
+            #expect(try await h.store.write { db in try SchedulingLedger().removeExpiredHolds(db, now: now) } == 1)
             #expect(try await h.schedulingRowCount("reserved_times") == 2)
             #expect(try await slots() == freed)
             #expect(try await h.release(hold, in: w.org) == 0, "already cleaned up")

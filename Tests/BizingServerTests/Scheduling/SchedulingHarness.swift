@@ -281,7 +281,7 @@ extension CatalogHarness {
         let organizationID = UUID(uuidString: org.id)!
         let (store, now) = (self.store, clock.now)
         try await store.write { db in
-            try SchedulingLedger.reserve(db, organizationID: organizationID, reserved, ids: store.ids, now: now)
+            try SchedulingLedger().reserve(db, organizationID: organizationID, reserved, ids: store.ids, now: now)
         }
     }
 
@@ -302,7 +302,7 @@ extension CatalogHarness {
     @discardableResult
     func release(_ reference: String, in org: CatalogOrganization) async throws -> Int {
         let organizationID = UUID(uuidString: org.id)!
-        return try await store.write { db in try SchedulingLedger.release(db, organizationID: organizationID, referenceID: reference) }
+        return try await store.write { db in try SchedulingLedger().release(db, organizationID: organizationID, referenceID: reference) }
     }
 
     // MARK: - The rows behind the API
