@@ -288,6 +288,7 @@ extension SchedulingV1 {
         /// Output only (change them with AddOverride and RemoveOverride): the
         /// overrides from today (in the calendar's zone) on, in date order.
         public var overrides: [SchedulingV1.DateOverride] = []
+        /// When its settings or overrides last changed; absent until they first do.
         public var updatedAt: Date? = nil
 
         public init() {}

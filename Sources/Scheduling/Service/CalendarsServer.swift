@@ -45,6 +45,7 @@ public struct CalendarsServer: SchedulingV1.CalendarsService {
             }
             try CalendarRules.violations(of: override).throwIfAny()
             try SchedulingTables.setOverride(db, calendarID: calendar.calendarID, organizationID: calendar.organizationID, override, now: now)
+            try Self.touch(db, calendar, now: now)
             return try Self.presented(db, calendar, now: now)
         }
     }
@@ -57,6 +58,7 @@ public struct CalendarsServer: SchedulingV1.CalendarsService {
             guard try SchedulingTables.removeOverride(db, calendarID: calendar.calendarID, date: request.date) else {
                 throw RPCStatus(.notFound, "the calendar has no override on \(request.date)")
             }
+            try Self.touch(db, calendar, now: now)
             return try Self.presented(db, calendar, now: now)
         }
     }
@@ -159,6 +161,13 @@ public struct CalendarsServer: SchedulingV1.CalendarsService {
         let today = clock.wallClock(at: Int64(now.timeIntervalSince1970.rounded(.down))).date.text
         presented.overrides = try SchedulingTables.overrides(db, calendarIDs: [calendar.calendarID], from: today, through: "9999-12-31")[calendar.calendarID] ?? []
         return presented
+    }
+
+    /// Marks the calendar changed (its updated_at) when only an override moved.
+    static func touch(_ db: Database, _ calendar: CalendarAccess, now: Date) throws {
+        var settings = try SchedulingTables.settings(db, calendarID: calendar.calendarID) ?? SchedulingV1.Calendar()
+        settings.updatedAt = now
+        try SchedulingTables.saveSettings(db, calendarID: calendar.calendarID, organizationID: calendar.organizationID, settings, now: now)
     }
 
     /// The mask's paths in proto spelling; INVALID_ARGUMENT for an empty
