@@ -155,6 +155,19 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The Booking context: holds, bookings, their lifecycle. Domain/ is
+        // pure so far (the lifecycle table, hold terms, the price snapshot,
+        // idempotency keys); served in the Booking issue.
+        .target(
+            name: "Booking",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "BookingTests",
+            dependencies: ["Booking"],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "SchedulingTests",
             dependencies: ["Scheduling", "Catalog", "BizingAPI", "ContextKit", .product(name: "PropertyBased", package: "swift-property-based")],
