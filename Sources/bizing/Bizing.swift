@@ -112,7 +112,12 @@ func printJSON(_ object: Any, compact: Bool = false) throws {
     var data = try JSONSerialization.data(
         withJSONObject: object, options: compact ? [.sortedKeys, .withoutEscapingSlashes] : [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
     data.append(UInt8(ascii: "\n"))
-    FileHandle.standardOutput.write(data)
+    do {
+        try FileHandle.standardOutput.writeRetryingInterrupts(data)
+    } catch let error as POSIXError where error.code == .EPIPE {
+        // The reader went away (`| head`): nothing more to say, and nothing wrong.
+        exit(0)
+    }
 }
 
 let schemaJSON = DescriptorJSON(messages: BizingSchema.messages, enums: BizingSchema.enums)

@@ -36,7 +36,7 @@ public struct AvailabilityServer: SchedulingV1.AvailabilityService {
             return try await store.read { db in
                 let plan = try SearchPlan.resolve(db, caller, query)
                 var slots: [SchedulingV1.AvailableSlot] = []
-                var day = query.cursor.map { plan.clock.wallClock(at: $0).date } ?? query.from
+                var day = max(query.cursor.map { plan.clock.wallClock(at: $0).date } ?? query.from, query.from)
                 var more = false
                 var chunk = Self.pageChunkDays
                 while day <= query.through {
@@ -53,7 +53,7 @@ public struct AvailabilityServer: SchedulingV1.AvailabilityService {
                     if more { break }
                     day = last.adding(days: 1)
                 }
-                let next = more ? slots.last.map { SlotCursor.encode(Int64(($0.startTime ?? Date()).timeIntervalSince1970)) } : nil
+                let next = more ? slots.last.map { SlotCursor.encode(Int64(($0.startTime ?? Date()).timeIntervalSince1970), search: query.digest) } : nil
                 return SchedulingV1.SearchAvailabilityResponse(slots: slots, nextPageToken: next ?? "", timeZone: plan.location.timeZone)
             }
         }
@@ -139,6 +139,8 @@ struct SearchQuery: Sendable {
     let display: ZoneClock?
     let pageSize: Int
     let cursor: Int64?
+    /// Identifies the search across its pages.
+    let digest: UInt64
 
     init(_ request: SchedulingV1.SearchAvailabilityRequest, maximumDays: Int, paged: Bool = true) throws {
         var found: [InvalidField] = []
@@ -188,9 +190,12 @@ struct SearchQuery: Sendable {
             display = violations.isEmpty ? ZoneClock(identifier: request.displayTimeZone) : nil
         }
         pageSize = PageToken.pageSize(request.pageSize, default: 100, maximum: 1000)
+        digest = SlotCursor.digest(of: request)
         var cursor: Int64?
         if paged {
-            do { cursor = try SlotCursor.decode(request.pageToken) } catch let failure as ValidationFailure { found += failure.violations }
+            do { cursor = try SlotCursor.decode(request.pageToken, search: SlotCursor.digest(of: request)) } catch let failure as ValidationFailure {
+                found += failure.violations
+            }
         }
         self.cursor = cursor
         try found.throwIfAny()
@@ -380,17 +385,38 @@ struct IntervalQuery: Sendable {
     }
 }
 
-/// A search's cursor: the last slot's start.
+/// A search's cursor: the last slot's start, and a digest of the search it
+/// belongs to (the request without its page fields), so a token sent with
+/// another search is refused rather than read against it.
 enum SlotCursor {
-    static func encode(_ start: Int64) -> String {
-        Data("s1:\(start)".utf8).base64EncodedString()
+    static func encode(_ start: Int64, search: UInt64) -> String {
+        Data("s2:\(start):\(String(search, radix: 16))".utf8).base64EncodedString()
     }
 
-    static func decode(_ token: String) throws -> Int64? {
+    static func decode(_ token: String, search: UInt64) throws -> Int64? {
         if token.isEmpty { return nil }
-        guard token.utf8.count <= 64, let data = Data(base64Encoded: token), let text = String(data: data, encoding: .utf8),
-              text.hasPrefix("s1:"), let start = Int64(text.dropFirst(3))
-        else { throw ValidationFailure([InvalidField(field: "page_token", rule: .malformed, description: "is not a token this search returned")]) }
+        let malformed = ValidationFailure([InvalidField(field: "page_token", rule: .malformed, description: "is not a token this search returned")])
+        guard token.utf8.count <= 96, let data = Data(base64Encoded: token), let text = String(data: data, encoding: .utf8) else { throw malformed }
+        let parts = text.split(separator: ":")
+        guard parts.count == 3, parts[0] == "s2", let start = Int64(parts[1]), let digest = UInt64(parts[2], radix: 16) else { throw malformed }
+        guard digest == search else {
+            throw ValidationFailure([InvalidField(field: "page_token", rule: .conflict,
+                                                  description: "belongs to another search: send it with the same request that returned it")])
+        }
         return start
+    }
+
+    /// The digest of a search request without its page fields (FNV-1a over its protobuf bytes).
+    static func digest(of request: SchedulingV1.SearchAvailabilityRequest) -> UInt64 {
+        var search = request
+        search.pageToken = ""
+        search.pageSize = 0
+        let bytes = (try? ProtobufEncoder().encode(search)) ?? []
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return hash
     }
 }

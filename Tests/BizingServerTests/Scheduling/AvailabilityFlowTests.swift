@@ -269,6 +269,9 @@ import Testing
             #expect(first.slots == Array(expected.prefix(100)) && !first.nextPageToken.isEmpty)
             request.pageToken = first.nextPageToken
             #expect(try await h.search(request, token: w.org.token).slots == Array(expected[100..<200]))
+            request.pageSize = 3
+            #expect(try await h.search(request, token: w.org.token).slots == Array(expected[100..<103]), "the page size may change between pages")
+            request.pageSize = 0
             // Starts every 5 minutes: 85 a day, more than 1000 in 62 days.
             _ = try await h.updateCalendar(w.p1, SchedulingV1.Calendar(slotIntervalMinutes: 5), mask: ["slot_interval_minutes"], in: w.org)
             let capped = try await h.search(w.search("2026-06-02", "2026-08-02", pageSize: 5_000), token: w.org.token)
@@ -278,6 +281,14 @@ import Testing
             request.pageToken = "not a token"
             let bad = try await h.failure(SchedulingV1.Availability.searchAvailability, request, token: w.org.token)
             #expect(bad.code == .invalidArgument && schedulingViolationFields(bad) == ["page_token"])
+
+            // A token belongs to its search: with other dates (or another
+            // template) it is refused, never read against them.
+            var other = w.search("2026-07-01", "2026-07-02", pageSize: 7)
+            other.pageToken = first.nextPageToken
+            let foreign = try await h.failure(SchedulingV1.Availability.searchAvailability, other, token: w.org.token)
+            #expect(foreign.code == .invalidArgument && schedulingViolationFields(foreign) == ["page_token"])
+            #expect(foreign.message.contains("belongs to another search"), "\(foreign.message)")
         }
     }
 
