@@ -32,8 +32,8 @@ import Testing
     @Test func anAssetPastItsServiceDueIsUnavailable() {
         let asset = bookable("a1", serviceDue: at("11:30"))
         #expect(kinds(check(asset, hour("10:00"))) == [])
-        // The due date also ends its working time, so the interval is outside its hours as well.
-        #expect(kinds(check(asset, hour("11:00"))) == [.unavailable, .outsideHours])
+        // Said once: the hours check leaves the due date to this conflict.
+        #expect(kinds(check(asset, hour("11:00"))) == [.unavailable])
         #expect(check(asset, hour("11:00")).first?.detail == "is past its next service due date")
     }
 
@@ -78,7 +78,7 @@ import Testing
         let findings = check(provider, Interval(at("10:00"), at("11:30"))!)
         #expect(kinds(findings) == [.blocked(id: "b1", overridable: true), .blocked(id: "b2", overridable: false)])
         #expect(findings.map(\.span) == [Interval(at("10:30"), at("10:45")), Interval(at("11:00"), at("12:00"))])
-        #expect(findings.map(\.detail) == ["blocked time (staff may book over it)", "blocked time"])
+        #expect(findings.map(\.detail) == ["blocked time; staff may book over it", "blocked time"])
         // Touching is not overlapping.
         #expect(kinds(check(provider, hour("13:00"))) == [])
     }

@@ -987,10 +987,13 @@ extension SchedulingV1 {
         /// Where the service is: each bookable must work there and is held to its
         /// hours. Empty: each bookable at its own location.
         public var locationId: String = ""
+        /// A multi-day stay: judged as searches judge stays (every day it spans
+        /// open, not every hour).
+        public var stay: Bool = false
 
         public init() {}
 
-        public init(organizationId: String = "", bookableIds: [String] = [], startTime: Date? = nil, endTime: Date? = nil, preBufferMinutes: UInt32 = 0, postBufferMinutes: UInt32 = 0, locationId: String = "") {
+        public init(organizationId: String = "", bookableIds: [String] = [], startTime: Date? = nil, endTime: Date? = nil, preBufferMinutes: UInt32 = 0, postBufferMinutes: UInt32 = 0, locationId: String = "", stay: Bool = false) {
             self.organizationId = organizationId
             self.bookableIds = bookableIds
             self.startTime = startTime
@@ -998,6 +1001,7 @@ extension SchedulingV1 {
             self.preBufferMinutes = preBufferMinutes
             self.postBufferMinutes = postBufferMinutes
             self.locationId = locationId
+            self.stay = stay
         }
 
         enum CodingKeys: Int, CodingKey {
@@ -1008,6 +1012,7 @@ extension SchedulingV1 {
             case preBufferMinutes = 5
             case postBufferMinutes = 6
             case locationId = 7
+            case stay = 8
         }
 
         public static let descriptor = MessageDescriptor(
@@ -1020,6 +1025,7 @@ extension SchedulingV1 {
                 FieldDescriptor(number: 5, name: "pre_buffer_minutes", jsonName: "preBufferMinutes", type: "uint32"),
                 FieldDescriptor(number: 6, name: "post_buffer_minutes", jsonName: "postBufferMinutes", type: "uint32"),
                 FieldDescriptor(number: 7, name: "location_id", jsonName: "locationId", type: "string"),
+                FieldDescriptor(number: 8, name: "stay", jsonName: "stay", type: "bool"),
             ]
         )
     }

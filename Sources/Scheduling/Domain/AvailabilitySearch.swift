@@ -136,10 +136,10 @@ public struct AvailabilitySearch: Sendable {
         let (first, last) = (from.adding(days: -1), through.adding(days: 1 + stayDays))
         let timed = BookableTime(
             id: bookable.id, clock: clock, settings: bookable.settings, overrides: bookable.overrides, blocked: bookable.blocked,
-            reserved: bookable.reserved, unavailable: bookable.unavailable, serviceDue: bookable.serviceDue, capacity: bookable.capacity,
+            reserved: bookable.reserved, unavailable: bookable.unavailable, unavailableReason: bookable.unavailableReason, serviceDue: bookable.serviceDue, capacity: bookable.capacity,
             setup: bookable.setup, teardown: bookable.teardown, rest: bookable.rest, maxPerDay: bookable.maxPerDay)
         var working = timed.working(location: location, from: first, through: last)
-        if case .nights = service.length { working = wholeDays(of: working, bookable: timed, clock: location.clock, from: first, through: last) }
+        if case .nights = service.length { working = timed.stayWorking(location: location, clock: location.clock, from: first, through: last) }
         // An empty booking window (a minimum advance beyond the maximum)
         // admits no start; a candidate's nil window would admit any.
         let window = bookable.window(now: now)
@@ -201,27 +201,6 @@ public struct AvailabilitySearch: Sendable {
         var unique: [(start: Int64, offer: Candidate.Offer)] = []
         for entry in offers where unique.last?.start != entry.start { unique.append(entry) }
         return Grid(ascending: unique.map(\.start), offers: unique.map(\.offer))
-    }
-
-    /// For stays: the local days with any working time, each whole (a stay
-    /// needs every night between open), blocked time still taken out.
-    private func wholeDays(of working: IntervalSet, bookable: BookableTime, clock: ZoneClock, from: CalendarDate, through: CalendarDate) -> IntervalSet {
-        var days: [Interval] = []
-        var date = from
-        while date <= through {
-            if let day = Interval(clock.resolve(date, minute: 0).earliest, clock.resolve(date.adding(days: 1), minute: 0).earliest),
-               !working.intersection(IntervalSet([day])).isEmpty {
-                days.append(day)
-            }
-            date = date.adding(days: 1)
-        }
-        // Widening to whole days put back what `working` had taken out
-        // inside them: blocked time, and the time from a service due date on.
-        var whole = IntervalSet(days).subtracting(IntervalSet(bookable.blocked.map(\.interval)))
-        if let serviceDue = bookable.serviceDue, let due = Interval(Int64.min / 4, serviceDue) {
-            whole = whole.intersection(IntervalSet([due]))
-        }
-        return whole
     }
 
     /// A group class's sessions: its live reservations by service

@@ -42,11 +42,14 @@ public struct BlockedSpan: Hashable, Sendable {
     public let id: String
     public let interval: Interval
     public let overridable: Bool
+    /// What it is, in words: "time off (Dentist)".
+    public let label: String
 
-    public init(id: String, interval: Interval, overridable: Bool) {
+    public init(id: String, interval: Interval, overridable: Bool, label: String = "blocked time") {
         self.id = id
         self.interval = interval
         self.overridable = overridable
+        self.label = label
     }
 }
 
@@ -64,6 +67,8 @@ public struct BookableTime: Sendable {
     public let reserved: [ReservedTime]
     /// Not active (inactive, maintenance, retired): offers nothing.
     public let unavailable: Bool
+    /// Why, in words ("is in maintenance").
+    public let unavailableReason: String
     /// An asset's next service due (UTC seconds): offers nothing from then on.
     public let serviceDue: Int64?
     /// A venue's simultaneous bookings (1 otherwise).
@@ -78,7 +83,7 @@ public struct BookableTime: Sendable {
 
     public init(
         id: String, clock: ZoneClock, settings: CalendarSettings, overrides: [CalendarDate: DayOverride] = [:], blocked: [BlockedSpan] = [],
-        reserved: [ReservedTime] = [], unavailable: Bool = false, serviceDue: Int64? = nil, capacity: Int = 1, setup: Int64 = 0,
+        reserved: [ReservedTime] = [], unavailable: Bool = false, unavailableReason: String = "is not active", serviceDue: Int64? = nil, capacity: Int = 1, setup: Int64 = 0,
         teardown: Int64 = 0, rest: Int64 = 0, maxPerDay: Int? = nil
     ) {
         self.id = id
@@ -88,6 +93,7 @@ public struct BookableTime: Sendable {
         self.blocked = blocked
         self.reserved = reserved
         self.unavailable = unavailable
+        self.unavailableReason = unavailableReason
         self.serviceDue = serviceDue
         self.capacity = capacity
         self.setup = setup
@@ -118,11 +124,37 @@ public struct BookableTime: Sendable {
     /// When it can work over the days `from` through `through`: its
     /// schedule within the location's hours, before any service due date,
     /// blocked time taken out (unless `keepBlocked`); nothing when it is not active.
-    public func working(location: WorkingTime, from: CalendarDate, through: CalendarDate, keepBlocked: Bool = false) -> IntervalSet {
+    public func working(
+        location: WorkingTime, from: CalendarDate, through: CalendarDate, keepBlocked: Bool = false, keepServiceDue: Bool = false
+    ) -> IntervalSet {
         guard !unavailable else { return IntervalSet() }
         var working = schedule(location: location).open(from: from, through: through)
             .intersection(location.open(from: from, through: through))
-        if let serviceDue, let due = Interval(Int64.min / 4, serviceDue) {
+        return trimmed(working, keepBlocked: keepBlocked, keepServiceDue: keepServiceDue)
+    }
+
+    /// For stays: the local days (in `clock`) with any working time, each
+    /// whole (a stay needs every night between open), then blocked time and
+    /// the time from a service due date on taken out (unless kept).
+    public func stayWorking(
+        location: WorkingTime, clock: ZoneClock, from: CalendarDate, through: CalendarDate, keepBlocked: Bool = false, keepServiceDue: Bool = false
+    ) -> IntervalSet {
+        let working = working(location: location, from: from, through: through, keepBlocked: true, keepServiceDue: true)
+        var days: [Interval] = []
+        var date = from
+        while date <= through {
+            if let day = Interval(clock.resolve(date, minute: 0).earliest, clock.resolve(date.adding(days: 1), minute: 0).earliest),
+               !working.intersection(IntervalSet([day])).isEmpty {
+                days.append(day)
+            }
+            date = date.adding(days: 1)
+        }
+        return trimmed(IntervalSet(days), keepBlocked: keepBlocked, keepServiceDue: keepServiceDue)
+    }
+
+    private func trimmed(_ working: IntervalSet, keepBlocked: Bool, keepServiceDue: Bool) -> IntervalSet {
+        var working = working
+        if !keepServiceDue, let serviceDue, let due = Interval(Int64.min / 4, serviceDue) {
             working = working.intersection(IntervalSet([due]))
         }
         if !keepBlocked { working = working.subtracting(IntervalSet(blocked.map(\.interval))) }

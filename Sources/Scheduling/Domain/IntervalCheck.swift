@@ -22,15 +22,17 @@ public struct ConflictFinding: Hashable, Sendable {
 /// Whether one bookable is free for a service interval, and if not, every
 /// reason. The same rules as a search (`AvailabilitySearch`), asked of one
 /// interval: the Booking context runs it inside its write transaction
-/// (`excluding` the booking's own reservations when it moves one).
+/// (`excluding` the booking's own reservations when it moves one). A
+/// `stay` is judged as searches judge stays: every day it spans open, not
+/// every hour.
 public enum IntervalCheck {
     public static func conflicts(
         of bookable: BookableTime, location: WorkingTime, service: Interval, preBuffer: Int64, postBuffer: Int64, now: Int64,
-        excluding references: Set<String> = []
+        stay: Bool = false, excluding references: Set<String> = []
     ) -> [ConflictFinding] {
         let id = bookable.id
         if bookable.unavailable {
-            return [ConflictFinding(bookableID: id, kind: .unavailable, span: nil, detail: "is not active")]
+            return [ConflictFinding(bookableID: id, kind: .unavailable, span: nil, detail: bookable.unavailableReason)]
         }
         var found: [ConflictFinding] = []
         let occupied = service.padded(before: preBuffer, after: postBuffer)
@@ -41,7 +43,10 @@ public enum IntervalCheck {
         // The local days the interval touches, with one either side.
         let first = location.clock.wallClock(at: own.start).date.adding(days: -1)
         let last = location.clock.wallClock(at: own.end).date.adding(days: 1)
-        let working = bookable.working(location: location, from: first, through: last, keepBlocked: true)
+        // Hours alone: blocked time and a service due date are reported on their own.
+        let working = stay
+            ? bookable.stayWorking(location: location, clock: location.clock, from: first, through: last, keepBlocked: true, keepServiceDue: true)
+            : bookable.working(location: location, from: first, through: last, keepBlocked: true, keepServiceDue: true)
         if !working.contains(own) {
             found.append(ConflictFinding(bookableID: id, kind: .outsideHours, span: nil,
                                          detail: "is not working for all of it (its schedule, overrides and the location's hours, buffers included)"))
@@ -53,7 +58,7 @@ public enum IntervalCheck {
         }
         for blocked in bookable.blocked.sorted(by: { $0.interval < $1.interval }) where blocked.interval.overlaps(own) {
             found.append(ConflictFinding(bookableID: id, kind: .blocked(id: blocked.id, overridable: blocked.overridable), span: blocked.interval,
-                                         detail: blocked.overridable ? "blocked time (staff may book over it)" : "blocked time"))
+                                         detail: blocked.overridable ? "\(blocked.label); staff may book over it" : blocked.label))
         }
         let live = bookable.reserved.filter { $0.isLive(at: now) && !references.contains($0.referenceID) }.sorted { ($0.busy, $0.referenceID) < ($1.busy, $1.referenceID) }
         let (lead, trail) = (bookable.before + bookable.rest, bookable.after + bookable.rest)

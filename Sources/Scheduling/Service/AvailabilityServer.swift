@@ -96,7 +96,7 @@ public struct AvailabilityServer: SchedulingV1.AvailabilityService {
                 _ = try OrganizationAccess.resolve(db, caller, organizationID: check.organizationID)
                 let findings = try SchedulingLedger().conflicts(
                     db, organizationID: check.organizationID, bookableIDs: check.bookableIDs, at: check.locationID, service: check.service,
-                    preBuffer: check.preBuffer, postBuffer: check.postBuffer, now: now)
+                    preBuffer: check.preBuffer, postBuffer: check.postBuffer, now: now, stay: check.stay)
                 return SchedulingV1.CheckIntervalResponse(free: findings.isEmpty, conflicts: findings.map(Self.conflict))
             }
         }
@@ -358,6 +358,7 @@ struct IntervalQuery: Sendable {
     let service: Interval
     let preBuffer: Int64
     let postBuffer: Int64
+    let stay: Bool
 
     init(_ request: SchedulingV1.CheckIntervalRequest) throws {
         var found: [InvalidField] = []
@@ -382,6 +383,7 @@ struct IntervalQuery: Sendable {
         service = Interval(start, end)!
         preBuffer = Int64(request.preBufferMinutes) * 60
         postBuffer = Int64(request.postBufferMinutes) * 60
+        stay = request.stay
     }
 }
 

@@ -45,7 +45,7 @@ enum BookableTimeLoader {
         let capacity = venue.map { $0.allowSimultaneousBookings ? max(1, Int($0.maxSimultaneousBookings)) : 1 } ?? 1
         return BookableTime(
             id: bookable.id, clock: clock, settings: settings, overrides: overrides, blocked: blocked, reserved: reserved,
-            unavailable: !active, serviceDue: bookable.asset?.nextServiceDue.map { Int64($0.timeIntervalSince1970.rounded(.down)) },
+            unavailable: !active, unavailableReason: bookable.status == .maintenance ? "is in maintenance" : "is \(bookable.status.columnValue)", serviceDue: bookable.asset?.nextServiceDue.map { Int64($0.timeIntervalSince1970.rounded(.down)) },
             capacity: capacity, setup: Int64(venue?.setupMinutes ?? 0) * 60, teardown: Int64(venue?.teardownMinutes ?? 0) * 60,
             rest: Int64(bookable.provider?.minRestMinutes ?? 0) * 60, maxPerDay: bookable.provider?.maxDailyBookings.map { Int($0) })
     }

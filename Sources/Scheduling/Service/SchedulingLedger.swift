@@ -14,11 +14,12 @@ public import GRDB
 public protocol AvailabilityLedger: Sendable {
     /// Every reason the bookables cannot take `service` (UTC seconds) with
     /// the service's buffers, at `locationID` (nil: each at its own
-    /// location); empty when all are free. `excluding`: references whose
+    /// location); empty when all are free. A `stay` is judged by whole days.
+    /// `excluding`: references whose
     /// reservations do not count (a booking being moved).
     func conflicts(
         _ db: Database, organizationID: UUID, bookableIDs: [UUID], at locationID: UUID?, service: Interval, preBuffer: Int64,
-        postBuffer: Int64, now: Int64, excluding references: Set<String>
+        postBuffer: Int64, now: Int64, stay: Bool, excluding references: Set<String>
     ) throws -> [ConflictFinding]
 
     /// Records the time a booking or hold takes on each of its bookables.
@@ -46,7 +47,7 @@ public struct SchedulingLedger: AvailabilityLedger {
     /// organization does not have.
     public func conflicts(
         _ db: Database, organizationID: UUID, bookableIDs: [UUID], at locationID: UUID? = nil, service: Interval, preBuffer: Int64,
-        postBuffer: Int64, now: Int64, excluding references: Set<String> = []
+        postBuffer: Int64, now: Int64, stay: Bool = false, excluding references: Set<String> = []
     ) throws -> [ConflictFinding] {
         var bookables: [CatalogV1.Bookable] = []
         for id in bookableIDs {
@@ -55,15 +56,16 @@ public struct SchedulingLedger: AvailabilityLedger {
             }
             bookables.append(bookable)
         }
-        var locations: [String: WorkingTime] = [:]
-        func hours(_ id: String) throws -> WorkingTime {
+        var locations: [String: (hours: WorkingTime, active: Bool)] = [:]
+        func hours(_ id: String) throws -> (hours: WorkingTime, active: Bool) {
             if let known = locations[id] { return known }
             guard let locationID = UUID(uuidString: id), let record = try CatalogDirectory.location(db, organizationID: organizationID, id: locationID)
             else { throw ContextStatus.notFound("location", id) }
             guard let clock = ZoneClock(identifier: record.timeZone) else { throw ContextStatus.unvalidated }
-            let time = WorkingTime(weekly: WeeklyHours.parse(record.operatingHours, field: "operating_hours").0, clock: clock)
-            locations[id] = time
-            return time
+            let found = (WorkingTime(weekly: WeeklyHours.parse(record.operatingHours, field: "operating_hours").0, clock: clock),
+                         record.status == .active || record.status == .unspecified)
+            locations[id] = found
+            return found
         }
         let place = locationID?.lowercasedString
         if let place { _ = try hours(place) }
@@ -78,8 +80,13 @@ public struct SchedulingLedger: AvailabilityLedger {
                 found.append(ConflictFinding(bookableID: bookable.id, kind: .unavailable, span: nil, detail: "does not work at location \(place)"))
                 continue
             }
-            found += IntervalCheck.conflicts(of: time, location: try hours(place ?? bookable.locationId), service: service, preBuffer: preBuffer,
-                                             postBuffer: postBuffer, now: now, excluding: references)
+            let location = try hours(place ?? bookable.locationId)
+            guard location.active else {
+                found.append(ConflictFinding(bookableID: bookable.id, kind: .unavailable, span: nil, detail: "its location is not active"))
+                continue
+            }
+            found += IntervalCheck.conflicts(of: time, location: location.hours, service: service, preBuffer: preBuffer,
+                                             postBuffer: postBuffer, now: now, stay: stay, excluding: references)
         }
         return found
     }

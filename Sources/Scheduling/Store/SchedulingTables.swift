@@ -107,14 +107,17 @@ enum SchedulingTables {
     static func blockedSpans(_ db: Database, bookableIDs: [String], from: Int64, to: Int64) throws -> [String: [BlockedSpan]] {
         guard !bookableIDs.isEmpty else { return [:] }
         let sql = """
-            SELECT id, bookable_id, starts_at, ends_at, allow_override FROM blocked_times
+            SELECT id, bookable_id, starts_at, ends_at, allow_override, type, reason FROM blocked_times
             WHERE bookable_id IN (\(placeholders(bookableIDs.count))) AND ends_at > ? AND starts_at < ?
             """
         var found: [String: [BlockedSpan]] = [:]
         let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: StatementArguments(bookableIDs + [from * 1_000_000, to * 1_000_000]))
         while let row = try rows.next() {
             guard let interval = interval(row[2], row[3]) else { continue }
-            found[row[1], default: []].append(BlockedSpan(id: row[0], interval: interval, overridable: row[4]))
+            let type = (row[5] as String).replacingOccurrences(of: "_", with: " ")
+            let reason: String = row[6]
+            found[row[1], default: []].append(BlockedSpan(id: row[0], interval: interval, overridable: row[4],
+                                                          label: reason.isEmpty ? "blocked: \(type)" : "blocked: \(type) (\(reason))"))
         }
         return found
     }

@@ -344,7 +344,7 @@ extension GeneratedCommands {
             static let configuration = CommandConfiguration(
                 commandName: "check-interval",
                 abstract: "Whether these bookables are all free for this interval (buffers included), and if not, every conflict. Bookings use the same check.",
-                discussion: "The request is a bizing.scheduling.v1.CheckIntervalRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- bookable_ids (repeated string, --bookable-ids): 1 to 20 distinct bookables.\n- start_time (google.protobuf.Timestamp, --start-time): The service's interval, start before end, at most 366 days.\n- end_time (google.protobuf.Timestamp, --end-time)\n- pre_buffer_minutes (uint32, --pre-buffer-minutes): The service's own buffers (0 to 1440); each bookable's calendar buffers, setup, teardown and rest are added.\n- post_buffer_minutes (uint32, --post-buffer-minutes)\n- location_id (string, --location-id): Where the service is: each bookable must work there and is held to its hours. Empty: each bookable at its own location.\n\nPrints the bizing.scheduling.v1.CheckIntervalResponse as JSON.")
+                discussion: "The request is a bizing.scheduling.v1.CheckIntervalRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- bookable_ids (repeated string, --bookable-ids): 1 to 20 distinct bookables.\n- start_time (google.protobuf.Timestamp, --start-time): The service's interval, start before end, at most 366 days.\n- end_time (google.protobuf.Timestamp, --end-time)\n- pre_buffer_minutes (uint32, --pre-buffer-minutes): The service's own buffers (0 to 1440); each bookable's calendar buffers, setup, teardown and rest are added.\n- post_buffer_minutes (uint32, --post-buffer-minutes)\n- location_id (string, --location-id): Where the service is: each bookable must work there and is held to its hours. Empty: each bookable at its own location.\n- stay (bool, --stay): A multi-day stay: judged as searches judge stays (every day it spans open, not every hour).\n\nPrints the bizing.scheduling.v1.CheckIntervalResponse as JSON.")
 
             @Option(name: .customLong("organization-id"), help: ArgumentHelp("The organization (its id: identity sessions who-am-i lists yours).", valueName: "string"))
             var fieldOrganizationId: String?
@@ -367,6 +367,9 @@ extension GeneratedCommands {
             @Option(name: .customLong("location-id"), help: ArgumentHelp("Where the service is: each bookable must work there and is held to its hours. Empty: each bookable at its own location.", valueName: "string"))
             var fieldLocationId: String?
 
+            @Flag(name: .customLong("stay"), inversion: .prefixedNo, help: "A multi-day stay: judged as searches judge stays (every day it spans open, not every hour).")
+            var fieldStay: Bool?
+
             @OptionGroup var options: MethodOptions
 
             func run() async throws {
@@ -378,6 +381,7 @@ extension GeneratedCommands {
                     FlagSetting("pre_buffer_minutes", "--pre-buffer-minutes", fieldPreBufferMinutes),
                     FlagSetting("post_buffer_minutes", "--post-buffer-minutes", fieldPostBufferMinutes),
                     FlagSetting("location_id", "--location-id", fieldLocationId),
+                    FlagSetting("stay", "--stay", fieldStay),
                 ])
             }
         }

@@ -364,16 +364,16 @@ import Testing
             #expect(try await check([p1], "2026-06-06", "10:00", "11:00") == [SchedulingV1.Conflict(bookableId: p1, kind: .outsideHours, detail: outside)], "Saturday")
 
             // Blocked time, overridable or not, with its span and id.
-            let lunch = try await h.block(p1, SchedulingSample.blocked(at("2026-06-02", "12:00"), at("2026-06-02", "13:00"), allowOverride: true), in: w.org)
+            let lunch = try await h.block(p1, SchedulingSample.blocked(at("2026-06-02", "12:00"), at("2026-06-02", "13:00"), reason: "Lunch", allowOverride: true), in: w.org)
             let errand = try await h.block(p1, SchedulingSample.blocked(at("2026-06-02", "14:00"), at("2026-06-02", "14:30"), .unavailable), in: w.org)
             let lunchConflict = SchedulingV1.Conflict(
                 bookableId: p1, kind: .blocked, startTime: lunch.startTime, endTime: lunch.endTime, blockedTimeId: lunch.id, overridable: true,
-                detail: "blocked time (staff may book over it)")
+                detail: "blocked: time off (Lunch); staff may book over it")
             #expect(try await check([p1], "2026-06-02", "12:30", "13:30") == [lunchConflict])
             #expect(try await check([p1], "2026-06-02", "11:00", "12:00", post: 1) == [lunchConflict], "the buffer reaches it")
             #expect(try await check([p1], "2026-06-02", "11:00", "12:00") == [], "touching is not overlapping")
             #expect(try await check([p1], "2026-06-02", "12:00", "15:00") == [lunchConflict, SchedulingV1.Conflict(
-                bookableId: p1, kind: .blocked, startTime: errand.startTime, endTime: errand.endTime, blockedTimeId: errand.id, detail: "blocked time")])
+                bookableId: p1, kind: .blocked, startTime: errand.startTime, endTime: errand.endTime, blockedTimeId: errand.id, detail: "blocked: unavailable")])
 
             // A booking, with its busy span (service plus its buffers).
             _ = try await h.reserve([p1], on: "2026-06-03", from: "10:00", to: "11:00", after: 15, in: w.org)
@@ -390,7 +390,7 @@ import Testing
                 == [SchedulingV1.Conflict(bookableId: p3, kind: .dailyLimit, detail: "has its 1 bookings that day already")])
             #expect(try await check([p3], "2026-06-05", "14:00", "15:00") == [], "another day")
             // Not active: that alone, whatever else.
-            #expect(try await check([shut.id], "2026-06-06", "03:00", "04:00") == [SchedulingV1.Conflict(bookableId: shut.id, kind: .unavailable, detail: "is not active")])
+            #expect(try await check([shut.id], "2026-06-06", "03:00", "04:00") == [SchedulingV1.Conflict(bookableId: shut.id, kind: .unavailable, detail: "is inactive")])
             // The booking window: 48 hours ahead at least.
             _ = try await h.updateCalendar(p2, SchedulingV1.Calendar(minAdvanceHours: 48), mask: ["min_advance_hours"], in: w.org)
             let early = SchedulingV1.Conflict(bookableId: p2, kind: .outsideWindow, detail: "starts outside its booking window (48 hours to 90 days ahead)")
@@ -538,6 +538,17 @@ import Testing
             // A booked night in the middle takes every stay across it.
             _ = try await h.reserve([w.room.id], on: "2026-06-09", from: "20:00", to: "21:00", in: w.org)
             #expect(try await stays(2) == expected(["2026-06-01", "2026-06-02", "2026-06-03", "2026-06-10"], nights: 2))
+            // The check judges a stay as the search does: a stay it offers is
+            // free by whole days, though the room is not open every hour of it.
+            for slot in try await stays(2) {
+                let start = try #require(slot.startTime), end = try #require(slot.endTime)
+                let checked = try await h.call(
+                    SchedulingV1.Availability.checkInterval,
+                    SchedulingV1.CheckIntervalRequest(organizationId: w.org.id, bookableIds: [w.room.id], startTime: start, endTime: end, stay: true),
+                    token: w.org.token, as: SchedulingV1.CheckIntervalResponse.self)
+                #expect(checked.free, "\(slot.localStart)")
+                #expect(try await h.check([w.room.id], start, end, in: w.org).conflicts.map(\.kind) == [.outsideHours], "by the hour it is not")
+            }
             request.nights = 4
             let tooMany = try await h.failure(SchedulingV1.Availability.searchAvailability, request, token: w.org.token)
             #expect(tooMany.details.fieldViolations == [FieldViolation(field: "nights", description: "must be 1 to 3 (the template's stay)")])
@@ -693,6 +704,13 @@ import Testing
             let elsewhere = try await h.create(CatalogSample.location("elsewhere"), in: org)
             #expect(try await h.check([room.id], four, four.addingTimeInterval(3_600), at: elsewhere.id, in: org).conflicts.map(\.kind) == [.unavailable],
                     "a bookable that does not work at the location")
+            // A location that is not active offers nothing, to the check as to the search.
+            _ = try await h.call(
+                CatalogV1.Locations.update,
+                CatalogV1.UpdateLocationRequest(organizationId: org.id, location: CatalogV1.Location(id: away.id, status: .inactive), updateMask: ["status"]),
+                token: org.token, as: CatalogV1.Location.self)
+            #expect(try await h.check([provider.id], four, four.addingTimeInterval(3_600), at: away.id, in: org).conflicts
+                == [SchedulingV1.Conflict(bookableId: provider.id, kind: .unavailable, detail: "its location is not active")])
         }
     }
 
