@@ -113,23 +113,34 @@ public enum CalendarRules {
         return found
     }
 
+    /// What is wrong with a date field, if anything: missing, not
+    /// YYYY-MM-DD, or no such day (2026-02-30).
+    public static func date(_ text: String, field: String) -> [InvalidField] {
+        guard CalendarDate(text) == nil else { return [] }
+        if text.isEmpty { return [InvalidField(field: field, rule: .required, description: "is required: a date YYYY-MM-DD")] }
+        let shaped = text.utf8.count == 10 && text.utf8.enumerated().allSatisfy { index, byte in
+            index == 4 || index == 7 ? byte == UInt8(ascii: "-") : (0x30...0x39).contains(byte)
+        }
+        return [InvalidField(field: field, rule: .malformed,
+                             description: shaped ? "is not a day of the calendar (years 1900 to 2999)" : "must be a date YYYY-MM-DD")]
+    }
+
     /// Every problem with a date override (paths under `field`).
     public static func violations(of override: SchedulingV1.DateOverride, field: String = "date_override") -> [InvalidField] {
         var found: [InvalidField] = []
-        if CalendarDate(override.date) == nil {
-            found.append(InvalidField(field: "\(field).date", rule: override.date.isEmpty ? .required : .malformed, description: "must be a date YYYY-MM-DD"))
-        }
+        found += date(override.date, field: "\(field).date")
         FieldRules.known(override.type, "\(field).type", required: true, into: &found)
         FieldRules.text(override.reason, "\(field).reason", maximum: 500, into: &found)
         switch override.type {
         case .modifiedHours:
             if override.hours.isEmpty {
-                found.append(InvalidField(field: "\(field).hours", rule: .required, description: "lists the day's hours (to close the day, use type CLOSED)"))
+                found.append(InvalidField(field: "\(field).hours", rule: .required,
+                                          description: "is required for a MODIFIED_HOURS override: at least one range (to close the day, use type CLOSED)"))
             }
             let day = CatalogV1.WeeklyHours(days: [CatalogV1.DayHours(day: .monday, ranges: override.hours)])
             found += WeeklyHours.parse(day, field: field).1.map {
                 InvalidField(field: $0.field.replacingOccurrences(of: "\(field).days[0].ranges", with: "\(field).hours"), rule: $0.rule,
-                             description: $0.description)
+                             description: $0.description.replacingOccurrences(of: "ranges[", with: "hours["))
             }
         default:
             if !override.hours.isEmpty {

@@ -149,12 +149,7 @@ struct SearchQuery: Sendable {
         locationID = FieldRules.id(request.locationId, "location_id", required: false, into: &found)
         let from = CalendarDate(request.fromDate)
         let through = CalendarDate(request.toDate)
-        if from == nil {
-            found.append(InvalidField(field: "from_date", rule: request.fromDate.isEmpty ? .required : .malformed, description: "must be a date YYYY-MM-DD"))
-        }
-        if through == nil {
-            found.append(InvalidField(field: "to_date", rule: request.toDate.isEmpty ? .required : .malformed, description: "must be a date YYYY-MM-DD"))
-        }
+        found += CalendarRules.date(request.fromDate, field: "from_date") + CalendarRules.date(request.toDate, field: "to_date")
         if let from, let through {
             if through < from {
                 found.append(InvalidField(field: "to_date", rule: .notAllowed, description: "must not be before from_date"))

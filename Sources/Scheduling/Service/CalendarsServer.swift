@@ -52,9 +52,7 @@ public struct CalendarsServer: SchedulingV1.CalendarsService {
 
     public func removeOverride(_ request: SchedulingV1.RemoveOverrideRequest, context: ServerCallContext) async throws -> SchedulingV1.Calendar {
         try await managing(request.organizationId, request.bookableId, "change", context) { db, calendar, now in
-            guard CalendarDate(request.date) != nil else {
-                throw ValidationFailure([InvalidField(field: "date", rule: request.date.isEmpty ? .required : .malformed, description: "must be a date YYYY-MM-DD")])
-            }
+            try CalendarRules.date(request.date, field: "date").throwIfAny()
             guard try SchedulingTables.removeOverride(db, calendarID: calendar.calendarID, date: request.date) else {
                 throw RPCStatus(.notFound, "the calendar has no override on \(request.date)")
             }

@@ -261,12 +261,12 @@ import Testing
                 SchedulingV1.Calendars.removeOverride, SchedulingV1.RemoveOverrideRequest(organizationId: org.id, bookableId: far.id, date: "2026-06-05"),
                 token: org.token)
             #expect(other.code == .notFound)
-            for (date, rule) in [("", "required"), ("2026-6-10", "malformed"), ("2026-02-30", "malformed")] {
+            for (date, why) in [("", "is required: a date YYYY-MM-DD"), ("2026-6-10", "must be a date YYYY-MM-DD"),
+                                ("2026-02-30", "is not a day of the calendar (years 1900 to 2999)")] {
                 let bad = try await h.failure(
                     SchedulingV1.Calendars.removeOverride, SchedulingV1.RemoveOverrideRequest(organizationId: org.id, bookableId: provider.id, date: date),
                     token: org.token)
-                #expect(bad.code == .invalidArgument && bad.details.fieldViolations == [FieldViolation(field: "date", description: "must be a date YYYY-MM-DD")],
-                        "\(rule)")
+                #expect(bad.code == .invalidArgument && bad.details.fieldViolations == [FieldViolation(field: "date", description: why)], "\(date)")
             }
             #expect(try await h.schedulingSnapshot() == before)
         }
