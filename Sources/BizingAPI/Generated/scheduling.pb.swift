@@ -1125,11 +1125,12 @@ extension SchedulingV1 {
             input: SchedulingV1.UpdateCalendarRequest.descriptor, output: SchedulingV1.Calendar.descriptor,
             serverStreaming: false, documentation: "Changes the settings named in update_mask; the rest stay."
         )
-        /// Sets the override of one date (replacing one already there).
+        /// Sets the override of one date, today or later in the calendar's zone
+        /// (replacing one already there).
         public static let addOverride = MethodDescriptor(
             service: "bizing.scheduling.v1.Calendars", name: "AddOverride",
             input: SchedulingV1.AddOverrideRequest.descriptor, output: SchedulingV1.Calendar.descriptor,
-            serverStreaming: false, documentation: "Sets the override of one date (replacing one already there)."
+            serverStreaming: false, documentation: "Sets the override of one date, today or later in the calendar's zone\n(replacing one already there)."
         )
         /// Removes the override of one date (NOT_FOUND if it has none).
         public static let removeOverride = MethodDescriptor(
@@ -1168,7 +1169,8 @@ extension SchedulingV1 {
         func get(_ request: SchedulingV1.GetCalendarRequest, context: ServerCallContext) async throws -> SchedulingV1.Calendar
         /// Changes the settings named in update_mask; the rest stay.
         func update(_ request: SchedulingV1.UpdateCalendarRequest, context: ServerCallContext) async throws -> SchedulingV1.Calendar
-        /// Sets the override of one date (replacing one already there).
+        /// Sets the override of one date, today or later in the calendar's zone
+        /// (replacing one already there).
         func addOverride(_ request: SchedulingV1.AddOverrideRequest, context: ServerCallContext) async throws -> SchedulingV1.Calendar
         /// Removes the override of one date (NOT_FOUND if it has none).
         func removeOverride(_ request: SchedulingV1.RemoveOverrideRequest, context: ServerCallContext) async throws -> SchedulingV1.Calendar

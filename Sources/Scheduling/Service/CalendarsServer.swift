@@ -44,6 +44,11 @@ public struct CalendarsServer: SchedulingV1.CalendarsService {
                 throw ValidationFailure([InvalidField(field: "date_override", rule: .required, description: "is required")])
             }
             try CalendarRules.violations(of: override).throwIfAny()
+            let today = Self.today(in: calendar, now: now)
+            if override.date < today.text {
+                throw ValidationFailure([InvalidField(field: "date_override.date", rule: .notAllowed,
+                                                      description: "must be today (\(today.text) in \(calendar.timeZone)) or later")])
+            }
             try SchedulingTables.setOverride(db, calendarID: calendar.calendarID, organizationID: calendar.organizationID, override, now: now)
             try Self.touch(db, calendar, now: now)
             return try Self.presented(db, calendar, now: now)
@@ -155,10 +160,15 @@ public struct CalendarsServer: SchedulingV1.CalendarsService {
         presented.organizationId = calendar.organizationID
         presented.bookableId = calendar.bookable.id
         presented.timeZone = calendar.timeZone
-        let clock = ZoneClock(identifier: calendar.timeZone) ?? ZoneClock(TimeZone(identifier: "UTC")!)
-        let today = clock.wallClock(at: Int64(now.timeIntervalSince1970.rounded(.down))).date.text
+        let today = Self.today(in: calendar, now: now).text
         presented.overrides = try SchedulingTables.overrides(db, calendarIDs: [calendar.calendarID], from: today, through: "9999-12-31")[calendar.calendarID] ?? []
         return presented
+    }
+
+    /// Today in the calendar's zone.
+    static func today(in calendar: CalendarAccess, now: Date) -> CalendarDate {
+        let clock = ZoneClock(identifier: calendar.timeZone) ?? ZoneClock(TimeZone(identifier: "UTC")!)
+        return clock.wallClock(at: Int64(now.timeIntervalSince1970.rounded(.down))).date
     }
 
     /// Marks the calendar changed (its updated_at) when only an override moved.

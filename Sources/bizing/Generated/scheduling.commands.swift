@@ -67,7 +67,7 @@ extension GeneratedCommands {
         struct AddOverrideCommand: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "add-override",
-                abstract: "Sets the override of one date (replacing one already there).",
+                abstract: "Sets the override of one date, today or later in the calendar's zone (replacing one already there).",
                 discussion: "The request is a bizing.scheduling.v1.AddOverrideRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- bookable_id (string, --bookable-id)\n- date_override (message bizing.scheduling.v1.DateOverride, --data only)\n\nPrints the bizing.scheduling.v1.Calendar as JSON.")
 
             @Option(name: .customLong("organization-id"), help: ArgumentHelp("The organization (its id: identity sessions who-am-i lists yours).", valueName: "string"))

@@ -229,14 +229,22 @@ import Testing
             let today = SchedulingV1.DateOverride(date: "2026-06-01", type: .closed)
             let past = SchedulingV1.DateOverride(date: "2026-05-31", type: .closed, reason: "yesterday")
             _ = try await h.addOverride(provider.id, pricing, in: org)
-            _ = try await h.addOverride(provider.id, today, in: org)
-            let listed = try await h.addOverride(provider.id, past, in: org)
-            #expect(listed.overrides == [today, pricing, shorter], "from today (in New York) on, in date order; yesterday's is kept but not listed")
+            let listed = try await h.addOverride(provider.id, today, in: org)
+            #expect(listed.overrides == [today, pricing, shorter], "from today (in New York) on, in date order")
             #expect(try await h.calendar(provider.id, in: org).overrides == [today, pricing, shorter])
-            #expect(try await h.schedulingRowCount("calendar_overrides") == 4)
+            let refused = try await h.failure(
+                SchedulingV1.Calendars.addOverride, SchedulingV1.AddOverrideRequest(organizationId: org.id, bookableId: provider.id, dateOverride: past),
+                token: org.token)
+            #expect(refused.code == .invalidArgument && refused.details.fieldViolations
+                == [FieldViolation(field: "date_override.date", description: "must be today (2026-06-01 in America/New_York) or later")],
+                    "a past date would be neither shown nor used")
+            #expect(try await h.schedulingRowCount("calendar_overrides") == 3)
 
             // "Today" is the calendar's: June 1 has passed on Kiritimati.
-            _ = try await h.addOverride(far.id, today, in: org)
+            let late = try await h.failure(
+                SchedulingV1.Calendars.addOverride, SchedulingV1.AddOverrideRequest(organizationId: org.id, bookableId: far.id, dateOverride: today),
+                token: org.token)
+            #expect(late.details.fieldViolations == [FieldViolation(field: "date_override.date", description: "must be today (2026-06-02 in Pacific/Kiritimati) or later")])
             let tomorrow = SchedulingV1.DateOverride(date: "2026-06-02", type: .closed)
             _ = try await h.addOverride(far.id, tomorrow, in: org)
             #expect(try await h.calendar(far.id, in: org).overrides == [tomorrow])
@@ -248,7 +256,11 @@ import Testing
                     token: org.token)
             }
             #expect(try await remove("2026-06-10", from: provider.id).overrides == [today, pricing])
-            #expect(try await remove("2026-05-31", from: provider.id).overrides == [today, pricing], "a past override can be removed")
+            // A day later June 1 is past: kept, no longer listed, still removable.
+            h.clock.set(h.clock.now.addingTimeInterval(86_400))
+            #expect(try await h.calendar(provider.id, in: org).overrides == [pricing])
+            #expect(try await h.schedulingRowCount("calendar_overrides") == 3)
+            #expect(try await remove("2026-06-01", from: provider.id).overrides == [pricing], "a past override can be removed")
             let before = try await h.schedulingSnapshot()
             for date in ["2026-06-10", "2026-06-11"] {
                 let none = try await h.failure(

@@ -23,7 +23,8 @@ extension SchedulingV1.Calendars {
             try await connection.unary(SchedulingV1.Calendars.update.fullName, request, as: SchedulingV1.Calendar.self, metadata: metadata, timeout: timeout)
         }
 
-        /// Sets the override of one date (replacing one already there).
+        /// Sets the override of one date, today or later in the calendar's zone
+        /// (replacing one already there).
         public func addOverride(_ request: SchedulingV1.AddOverrideRequest, metadata: [MetadataEntry] = [], timeout: Duration? = nil) async throws -> SchedulingV1.Calendar {
             try await connection.unary(SchedulingV1.Calendars.addOverride.fullName, request, as: SchedulingV1.Calendar.self, metadata: metadata, timeout: timeout)
         }
