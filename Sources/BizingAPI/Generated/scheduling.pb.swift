@@ -268,7 +268,8 @@ extension SchedulingV1 {
         /// The bookable's location's zone: every wall time here is in it.
         public var timeZone: String = ""
         /// When the bookable works ("HH:MM" ranges, several a day). Absent: the
-        /// location's operating hours. Either way the location's hours bound it.
+        /// location's operating hours; present with no days: never. Either way the
+        /// location's hours bound it.
         public var weeklySchedule: CatalogV1.WeeklyHours? = nil
         /// The standard slot length, 5 to 1440 minutes; 0: the service's length.
         public var slotDurationMinutes: UInt32 = 0

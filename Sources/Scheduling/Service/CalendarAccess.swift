@@ -26,6 +26,22 @@ struct CalendarAccess {
         return CalendarAccess(access: access, bookable: bookable, calendarID: calendar.id.lowercasedString, timeZone: calendar.timeZone)
     }
 
+    /// Whether the caller manages this calendar beyond its provider's own
+    /// availability: owners and admins, a manager at its location.
+    var managesFully: Bool {
+        CatalogAuthority.mayManage(access.membership, atLocation: UUID(uuidString: bookable.locationId))
+    }
+
+    /// PERMISSION_DENIED for a provider on their own calendar asking for
+    /// what is not their availability: prices (special pricing, premium
+    /// slots through cascading) or blocked time someone else added.
+    func requireBeyondOwnAvailability(_ what: String) throws {
+        guard managesFully else {
+            throw ContextStatus.permissionDenied(
+                "a provider may change their own availability, not \(what) (owners, admins and a manager at its location may)")
+        }
+    }
+
     /// PERMISSION_DENIED unless the caller may change this calendar: owners
     /// and admins any; a manager those of bookables at locations they
     /// manage; a provider (availability:manage_own) their own.

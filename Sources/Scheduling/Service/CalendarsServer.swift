@@ -28,6 +28,7 @@ public struct CalendarsServer: SchedulingV1.CalendarsService {
     public func update(_ request: SchedulingV1.UpdateCalendarRequest, context: ServerCallContext) async throws -> SchedulingV1.Calendar {
         try await managing(request.organizationId, request.bookableId, "change", context) { db, calendar, now in
             let mask = try Self.checkedMask(request.updateMask)
+            if mask.contains("cascading") { try calendar.requireBeyondOwnAvailability("cascading and its premium prices") }
             let patch = request.calendar ?? SchedulingV1.Calendar()
             var settings = try SchedulingTables.settings(db, calendarID: calendar.calendarID) ?? SchedulingV1.Calendar()
             for path in mask { Self.apply(path, from: patch, to: &settings) }
@@ -43,6 +44,7 @@ public struct CalendarsServer: SchedulingV1.CalendarsService {
             guard let override = request.dateOverride else {
                 throw ValidationFailure([InvalidField(field: "date_override", rule: .required, description: "is required")])
             }
+            if override.type == .specialPricing { try calendar.requireBeyondOwnAvailability("special pricing") }
             try CalendarRules.violations(of: override).throwIfAny()
             let today = Self.today(in: calendar, now: now)
             if override.date < today.text {
@@ -58,6 +60,8 @@ public struct CalendarsServer: SchedulingV1.CalendarsService {
     public func removeOverride(_ request: SchedulingV1.RemoveOverrideRequest, context: ServerCallContext) async throws -> SchedulingV1.Calendar {
         try await managing(request.organizationId, request.bookableId, "change", context) { db, calendar, now in
             try CalendarRules.date(request.date, field: "date").throwIfAny()
+            let existing = try SchedulingTables.overrides(db, calendarIDs: [calendar.calendarID], from: request.date, through: request.date)
+            if existing[calendar.calendarID]?.first?.type == .specialPricing { try calendar.requireBeyondOwnAvailability("special pricing") }
             guard try SchedulingTables.removeOverride(db, calendarID: calendar.calendarID, date: request.date) else {
                 throw RPCStatus(.notFound, "the calendar has no override on \(request.date)")
             }
@@ -87,10 +91,12 @@ public struct CalendarsServer: SchedulingV1.CalendarsService {
 
     public func removeBlockedTime(_ request: SchedulingV1.RemoveBlockedTimeRequest, context: ServerCallContext) async throws -> SchedulingV1.BlockedTime {
         let blockedID = try await answering { try RequestFields.id(request.blockedTimeId, field: "blocked_time_id") }
+        let caller = try context.caller
         return try await managing(request.organizationId, request.bookableId, "unblock time on", context) { db, calendar, _ in
             guard let blocked = try SchedulingTables.blocked(db, organizationID: calendar.organizationID, id: blockedID.lowercasedString),
                   blocked.bookableId == calendar.bookable.id
             else { throw ContextStatus.notFound("blocked time", blockedID.lowercasedString) }
+            if blocked.createdBy != caller.userID?.lowercasedString ?? "-" { try calendar.requireBeyondOwnAvailability("blocked time someone else added") }
             try SchedulingTables.deleteBlocked(db, id: blocked.id)
             return blocked
         }

@@ -97,7 +97,10 @@ import Testing
         },
         Row(SchedulingV1.Calendars.removeBlockedTime, changes) { w, cell in
             let start = SchedulingTime.at("2026-06-11", "09:00").addingTimeInterval(TimeInterval(cell * 3_600))
-            let blocked = try await w.h.block(w.target, SchedulingSample.blocked(start, start.addingTimeInterval(1_800), reason: "to remove"), in: w.org)
+            // Added by the provider it belongs to: they may remove what they added (what others added: see providersKeepToTheirAvailability).
+            let providerToken = try await w.token(.provider)
+            let blocked = try await w.h.block(
+                w.target, SchedulingSample.blocked(start, start.addingTimeInterval(1_800), reason: "to remove"), in: w.org, token: providerToken)
             return SchedulingV1.RemoveBlockedTimeRequest(organizationId: w.org.id, bookableId: w.target, blockedTimeId: blocked.id)
         },
         Row(SchedulingV1.Calendars.listBlockedTimes, reads) { w, _ in
@@ -180,6 +183,41 @@ import Testing
             let updated = try await h.updateCalendar(bookable.id, SchedulingV1.Calendar(postBufferMinutes: 10), mask: ["post_buffer_minutes"], in: org,
                                                      token: person.token)
             #expect(updated.postBufferMinutes == 10)
+        }
+    }
+
+    /// A provider changes their own availability, not its prices nor what
+    /// others decided: special pricing, cascading (premium prices) and
+    /// blocked time a manager added are refused to them, allowed to the manager.
+    @Test func providersKeepToTheirAvailability() async throws {
+        try await CatalogHarness.scheduling { h in
+            let w = try await MatrixWorld.make(h)
+            let provider = try await w.token(.provider)!
+            let manager = try await w.token(.managerInScope)!
+            let pricing = SchedulingV1.DateOverride(date: "2026-06-20", type: .specialPricing, pricingMultiplierBasisPoints: 100_000)
+            func code(_ method: MethodDescriptor, _ request: some Encodable & Sendable, _ token: String) async -> StatusCode {
+                await h.code(method, request, token: token)
+            }
+            let add = SchedulingV1.AddOverrideRequest(organizationId: w.org.id, bookableId: w.target, dateOverride: pricing)
+            #expect(await code(SchedulingV1.Calendars.addOverride, add, provider) == .permissionDenied)
+            #expect(await code(SchedulingV1.Calendars.addOverride, add, manager) == .ok)
+            let remove = SchedulingV1.RemoveOverrideRequest(organizationId: w.org.id, bookableId: w.target, date: "2026-06-20")
+            #expect(await code(SchedulingV1.Calendars.removeOverride, remove, provider) == .permissionDenied, "nor remove one")
+            let closed = SchedulingV1.AddOverrideRequest(
+                organizationId: w.org.id, bookableId: w.target, dateOverride: SchedulingV1.DateOverride(date: "2026-06-21", type: .closed))
+            #expect(await code(SchedulingV1.Calendars.addOverride, closed, provider) == .ok, "closing a day is availability")
+            let cascade = SchedulingV1.UpdateCalendarRequest(
+                organizationId: w.org.id, bookableId: w.target,
+                calendar: SchedulingV1.Calendar(cascading: SchedulingV1.Cascading(enabled: true, initialOpenSlots: 2, premiumMultiplierBasisPoints: 30_000)),
+                updateMask: ["cascading"])
+            #expect(await code(SchedulingV1.Calendars.update, cascade, provider) == .permissionDenied)
+            #expect(await code(SchedulingV1.Calendars.update, cascade, manager) == .ok)
+            let start = SchedulingTime.at("2026-06-22", "09:00")
+            let meeting = try await h.block(w.target, SchedulingSample.blocked(start, start.addingTimeInterval(3_600), reason: "staff meeting"), in: w.org,
+                                            token: manager)
+            let unblock = SchedulingV1.RemoveBlockedTimeRequest(organizationId: w.org.id, bookableId: w.target, blockedTimeId: meeting.id)
+            #expect(await code(SchedulingV1.Calendars.removeBlockedTime, unblock, provider) == .permissionDenied)
+            #expect(await code(SchedulingV1.Calendars.removeBlockedTime, unblock, manager) == .ok)
         }
     }
 }
