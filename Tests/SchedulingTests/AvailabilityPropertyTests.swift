@@ -37,6 +37,7 @@ import Testing
             guard case .minutes(let minutes) = scenario.service.length else { return }
             let working = bookable.working(location: scenario.location, from: scenario.from.adding(days: -1), through: scenario.through.adding(days: 1))
             let schedule = bookable.schedule(location: scenario.location)
+                .cut(to: scenario.location, from: scenario.from.adding(days: -1), through: scenario.through.adding(days: 1))
             let step = bookable.settings.stepMinutes(serviceMinutes: minutes)
             var expected: [Int64] = []
             var day = scenario.from

@@ -8,6 +8,21 @@ import Testing
         WorkingTime(weekly: WeeklyHours(days: Dictionary(uniqueKeysWithValues: Weekday.allCases.map { ($0, ranges) })), exceptions: exceptions, clock: clock(zone))
     }
 
+    /// A schedule's grid counts from when it can start at the location: a
+    /// provider from 07:10 where the doors open at 09:00 starts 09:00, 09:30.
+    @Test func aScheduleCutToTheLocationsHoursAnchorsItsGridThere() {
+        let provider = everyDay([430..<1020], zone: "America/New_York")
+        let location = everyDay([540..<720, 780..<1080], zone: "America/New_York")
+        let day = date("2026-11-26")
+        let cut = provider.cut(to: location, from: day, through: day)
+        #expect(cut.ranges(on: day) == [540..<720, 780..<1020])
+        let all = cut.open(from: day, through: day)
+        let starts = cut.slotStarts(on: day, everyMinutes: 30, duration: 3600, within: all)
+        #expect(starts.prefix(2) == [instant("2026-11-26T14:00:00Z"), instant("2026-11-26T14:30:00Z")])
+        #expect(provider.cut(to: everyDay([540..<720], zone: "Europe/London"), from: day, through: day).ranges(on: day) == [430..<1020],
+                "in another zone the schedule is left as it is")
+    }
+
     @Test func openTimeAcrossTransitionsIsRealTime() {
         // 01:00-03:00 on the spring-forward day is one real hour; 00:00-04:00 on the fall-back day five.
         let spring = everyDay([60..<180], zone: "America/New_York").open(from: date("2026-03-08"), through: date("2026-03-08"))

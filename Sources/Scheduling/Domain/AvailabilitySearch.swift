@@ -170,7 +170,7 @@ public struct AvailabilitySearch: Sendable {
     /// cascade offers each: per local day, the day's grid in time order,
     /// filled where its own bookings or holds already sit.
     private func grid(_ bookable: BookableTime, location: WorkingTime, working: IntervalSet, reserved: [ReservedTime]) -> Grid {
-        let schedule = bookable.schedule(location: location)
+        let schedule = bookable.schedule(location: location).cut(to: location, from: from.adding(days: -1), through: through.adding(days: 1))
         let serviceMinutes = service.gridMinutes
         let step = bookable.settings.stepMinutes(serviceMinutes: serviceMinutes)
         let slotLength = Int64(bookable.settings.slotMinutes(serviceMinutes: serviceMinutes)) * 60

@@ -1,4 +1,5 @@
 public import Catalog
+import Foundation
 
 /// A day that does not follow the weekly pattern.
 public enum DayException: Hashable, Sendable {
@@ -65,6 +66,27 @@ public struct WorkingTime: Sendable {
             }
         }
         return starts
+    }
+
+    /// These ranges cut to `other`'s, day by day over the dates given, when
+    /// both are in one zone (else unchanged): the grid of a schedule counts
+    /// from when it can actually start (a provider from 07:10 at a place
+    /// opening at 09:00 starts 09:00, 09:15, ... not 09:10, 09:25, ...).
+    public func cut(to other: WorkingTime, from: CalendarDate, through: CalendarDate) -> WorkingTime {
+        guard clock.zone.identifier == other.clock.zone.identifier else { return self }
+        var days: [CalendarDate: DayException] = [:]
+        var date = from
+        while date <= through {
+            var cut: [Range<Int>] = []
+            for own in ranges(on: date) {
+                for open in other.ranges(on: date) where own.overlaps(open) {
+                    cut.append(max(own.lowerBound, open.lowerBound)..<min(own.upperBound, open.upperBound))
+                }
+            }
+            days[date] = .hours(cut.sorted { $0.lowerBound < $1.lowerBound })
+            date = date.adding(days: 1)
+        }
+        return WorkingTime(weekly: weekly, exceptions: days, clock: clock)
     }
 
     private func instant(_ date: CalendarDate, _ minute: Int) -> Int64 {
