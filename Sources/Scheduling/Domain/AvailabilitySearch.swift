@@ -137,7 +137,7 @@ public struct AvailabilitySearch: Sendable {
         let timed = BookableTime(
             id: bookable.id, clock: clock, settings: bookable.settings, overrides: bookable.overrides, blocked: bookable.blocked,
             reserved: bookable.reserved, unavailable: bookable.unavailable, unavailableReason: bookable.unavailableReason, serviceDue: bookable.serviceDue, capacity: bookable.capacity,
-            setup: bookable.setup, teardown: bookable.teardown, rest: bookable.rest, maxPerDay: bookable.maxPerDay)
+            setup: bookable.setup, teardown: bookable.teardown, rest: bookable.rest, maxPerDay: bookable.maxPerDay, ownHours: bookable.ownHours)
         var working = timed.working(location: location, from: first, through: last)
         if case .nights = service.length { working = timed.stayWorking(location: location, clock: location.clock, from: first, through: last) }
         // An empty booking window (a minimum advance beyond the maximum)

@@ -80,11 +80,14 @@ public struct BookableTime: Sendable {
     public let rest: Int64
     /// A provider's maximum bookings a day.
     public let maxPerDay: Int?
+    /// Hours of its own that bound its calendar, in its zone (a company
+    /// provider's business hours); nil: none.
+    public let ownHours: WeeklyHours?
 
     public init(
         id: String, clock: ZoneClock, settings: CalendarSettings, overrides: [CalendarDate: DayOverride] = [:], blocked: [BlockedSpan] = [],
         reserved: [ReservedTime] = [], unavailable: Bool = false, unavailableReason: String = "is not active", serviceDue: Int64? = nil, capacity: Int = 1, setup: Int64 = 0,
-        teardown: Int64 = 0, rest: Int64 = 0, maxPerDay: Int? = nil
+        teardown: Int64 = 0, rest: Int64 = 0, maxPerDay: Int? = nil, ownHours: WeeklyHours? = nil
     ) {
         self.id = id
         self.clock = clock
@@ -100,6 +103,7 @@ public struct BookableTime: Sendable {
         self.teardown = teardown
         self.rest = rest
         self.maxPerDay = maxPerDay
+        self.ownHours = ownHours
     }
 
     /// Its schedule: its weekly pattern in its zone, or with none, the
@@ -130,6 +134,9 @@ public struct BookableTime: Sendable {
         guard !unavailable else { return IntervalSet() }
         var working = schedule(location: location).open(from: from, through: through)
             .intersection(location.open(from: from, through: through))
+        if let ownHours {
+            working = working.intersection(WorkingTime(weekly: ownHours, clock: clock).open(from: from, through: through))
+        }
         return trimmed(working, keepBlocked: keepBlocked, keepServiceDue: keepServiceDue)
     }
 

@@ -304,6 +304,9 @@ struct SearchPlan {
         if group == nil && query.seats > 1 {
             throw ValidationFailure([InvalidField(field: "seats", rule: .notAllowed, description: "only a group class has seats")])
         }
+        if let group, query.seats > group {
+            throw ValidationFailure([InvalidField(field: "seats", rule: .notAllowed, description: "must be at most \(group): the class's seats")])
+        }
         return ServiceShape(length: length, preBuffer: Int64(duration.preBufferMinutes) * 60, postBuffer: Int64(duration.postBufferMinutes) * 60,
                             templateID: template.id, groupSeats: group)
     }

@@ -47,6 +47,7 @@ enum BookableTimeLoader {
             id: bookable.id, clock: clock, settings: settings, overrides: overrides, blocked: blocked, reserved: reserved,
             unavailable: !active, unavailableReason: bookable.status == .maintenance ? "is in maintenance" : "is \(bookable.status.columnValue)", serviceDue: bookable.asset?.nextServiceDue.map { Int64($0.timeIntervalSince1970.rounded(.down)) },
             capacity: capacity, setup: Int64(venue?.setupMinutes ?? 0) * 60, teardown: Int64(venue?.teardownMinutes ?? 0) * 60,
-            rest: Int64(bookable.provider?.minRestMinutes ?? 0) * 60, maxPerDay: bookable.provider?.maxDailyBookings.map { Int($0) })
+            rest: Int64(bookable.provider?.minRestMinutes ?? 0) * 60, maxPerDay: bookable.provider?.maxDailyBookings.map { Int($0) },
+            ownHours: bookable.companyProvider?.businessHours.map { WeeklyHours.parse($0, field: "business_hours").0 })
     }
 }

@@ -714,6 +714,27 @@ import Testing
         }
     }
 
+    /// A company provider's business hours bound its calendar, as the
+    /// location's do: Wednesday 09:00-12:00 leaves three of the day's slots.
+    @Test func aCompanyProvidersBusinessHoursBoundItsCalendar() async throws {
+        try await CatalogHarness.scheduling { h in
+            let w = try await h.schedulingWorld()
+            let boss = try await h.member(of: w.org, "Boss", role: .provider)
+            let tech = try await h.outsider("Tech")
+            let household = try await h.companyHousehold("Pipes Inc", primary: boss, joined: [tech])
+            var company = CatalogSample.companyProvider("pipes", at: w.location.id, household: household.id, technicians: [tech.id])
+            company.companyProvider?.businessHours = CatalogV1.WeeklyHours(days: [
+                CatalogV1.DayHours(day: .wednesday, ranges: [CatalogV1.TimeRange(start: "09:00", end: "12:00")]),
+            ])
+            let pipes = try await h.create(company, in: w.org)
+            let repair = try await h.activate(SchedulingSample.template(
+                "repair", at: w.location.id, requirements: [CatalogV1.BookableRequirement(kind: .companyProvider, count: 1)]), in: w.org)
+            let found = try await h.search(w.search("2026-06-02", "2026-06-04", template: repair.id), token: w.org.token).slots
+            #expect(found.map(\.localStart) == ["09:00", "10:00", "11:00"].map { SchedulingTime.iso(SchedulingTime.at("2026-06-03", $0)) })
+            #expect(found.allSatisfy { $0.assignments.map(\.bookableIds) == [[pipes.id]] })
+        }
+    }
+
     // MARK: Refusals
 
     @Test func searchRequestsAreValidated() async throws {
