@@ -47,7 +47,8 @@ struct DemoScheduling {
             type: .timeOff, reason: "Dentist", allowOverride: false), organizationID: organizationID, bookableID: id(seeded.marco))
 
         try await scheduling.settings(S.Calendar(
-            weeklySchedule: C.WeeklyHours(days: hours([.monday, .wednesday, .friday], [("07:00", "09:00"), ("18:00", "20:00")])
+            // Classes at 07:15 and 08:15, 18:00 and 19:00: each fits with the studio's setup after opening and the class's buffer.
+            weeklySchedule: C.WeeklyHours(days: hours([.monday, .wednesday, .friday], [("07:15", "10:00"), ("18:00", "21:00")])
                 + hours([.saturday], [("09:00", "11:00")])),
             slotIntervalMinutes: 60), organizationID: organizationID, bookableID: id(seeded.lena))
 
