@@ -275,7 +275,7 @@ extension SchedulingV1 {
         public var slotDurationMinutes: UInt32 = 0
         /// Minutes between slot starts, 5 to 1440; 0: the slot duration (or the
         /// service's length when that is 0 too). Starts count from the beginning
-        /// of each working range.
+        /// of each working range, cut to the location's hours.
         public var slotIntervalMinutes: UInt32 = 0
         /// Kept free before and after each of its bookings, 0 to 1440 minutes,
         /// within working time; added to the service's own buffers.
@@ -624,7 +624,7 @@ extension SchedulingV1 {
         /// with no end.
         public var fromTime: Date? = nil
         public var toTime: Date? = nil
-        /// 0: 50; at most 200.
+        /// 0: 50; larger than 200: 200.
         public var pageSize: UInt32 = 0
         public var pageToken: String = ""
 
@@ -745,7 +745,7 @@ extension SchedulingV1 {
         public var seats: UInt32 = 0
         /// An IANA zone to also show the times in (display_start, display_end).
         public var displayTimeZone: String = ""
-        /// 0: 100; at most 1000.
+        /// 0: 100; larger than 1000: 1000.
         public var pageSize: UInt32 = 0
         public var pageToken: String = ""
 
