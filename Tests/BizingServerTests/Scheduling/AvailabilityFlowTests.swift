@@ -458,7 +458,9 @@ import Testing
             request.seats = 4
             #expect(try await h.search(request, token: w.org.token).slots == free(others), "3 seats left is fewer than asked")
             request.seats = 11
-            #expect(try await h.search(request, token: w.org.token).slots == [], "more than the class has")
+            let overbooked = try await h.failure(SchedulingV1.Availability.searchAvailability, request, token: w.org.token)
+            #expect(overbooked.details.fieldViolations == [FieldViolation(field: "seats", description: "must be at most 10: the class's seats")],
+                    "more than the class has is refused, naming its seats")
 
             // For the one-to-one service the class is busy time.
             #expect(try await h.search(w.search("2026-06-02", "2026-06-02"), token: w.org.token).slots
