@@ -160,12 +160,12 @@ let package = Package(
         // idempotency keys); served in the Booking issue.
         .target(
             name: "Booking",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["Identity", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "BookingTests",
-            dependencies: ["Booking"],
+            dependencies: ["Booking", "Identity"],
             swiftSettings: strictSettings
         ),
         .testTarget(
