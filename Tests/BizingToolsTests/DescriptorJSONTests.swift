@@ -81,6 +81,11 @@ private struct Everything: Codable, Equatable {
         #expect(problem(["color": "COLOR_BLUE"]) == "color: COLOR_BLUE is not a value of t.Color; one of: COLOR_UNSPECIFIED, COLOR_RED")
         #expect(problem(["children": [["label": "ok"], ["label": 5]]]) == "children[1].label: expected a string")
         #expect(problem(["at": "yesterday"])?.hasPrefix("at: expected an RFC 3339 timestamp") == true)
+        // No such day: refused, not rolled over into March.
+        for impossible in ["2027-02-29T17:00:00Z", "2026-02-30T10:00:00Z", "2026-04-31T00:00:00+02:00", "2026-13-01T00:00:00Z"] {
+            #expect(problem(["at": impossible])?.hasPrefix("at: expected an RFC 3339 timestamp") == true, "\(impossible)")
+        }
+        #expect(problem(["at": "2028-02-29T17:00:00Z"]) == nil, "a leap day is a day")
     }
 
     @Test func theRealSchemaRoundTrips() throws {

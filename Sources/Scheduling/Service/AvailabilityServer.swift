@@ -163,8 +163,12 @@ struct SearchQuery: Sendable {
         bookableIDs = FieldRules.ids(request.bookableIds, "bookable_ids", maximum: 50, into: &found)
         for (index, filter) in request.filters.enumerated() {
             FieldRules.known(filter.kind, "filters[\(index)].kind", required: true, into: &found)
-            if let rating = filter.criteria?.minRating, !(0...5).contains(rating) {
-                found.append(InvalidField(field: "filters[\(index)].criteria.min_rating", rule: .notAllowed, description: "must be 0.0 to 5.0"))
+            if let rating = filter.criteria?.minRating {
+                if !(0...5).contains(rating) {
+                    found.append(InvalidField(field: "filters[\(index)].criteria.min_rating", rule: .notAllowed, description: "must be 0.0 to 5.0"))
+                } else if rating > 0 && filter.kind != .provider {
+                    found.append(InvalidField(field: "filters[\(index)].criteria.min_rating", rule: .notAllowed, description: "only providers are rated"))
+                }
             }
         }
         if request.filters.count > 10 {

@@ -44,8 +44,12 @@ public struct CalendarsServer: SchedulingV1.CalendarsService {
             guard let override = request.dateOverride else {
                 throw ValidationFailure([InvalidField(field: "date_override", rule: .required, description: "is required")])
             }
-            if override.type == .specialPricing { try calendar.requireBeyondOwnAvailability("special pricing") }
             try CalendarRules.violations(of: override).throwIfAny()
+            // Setting special pricing, or replacing a day that has it, is a price change.
+            let replaced = try SchedulingTables.overrides(db, calendarIDs: [calendar.calendarID], from: override.date, through: override.date)
+            if override.type == .specialPricing || replaced[calendar.calendarID]?.first?.type == .specialPricing {
+                try calendar.requireBeyondOwnAvailability("special pricing")
+            }
             let today = Self.today(in: calendar, now: now)
             if override.date < today.text {
                 throw ValidationFailure([InvalidField(field: "date_override.date", rule: .notAllowed,
@@ -106,18 +110,23 @@ public struct CalendarsServer: SchedulingV1.CalendarsService {
         try await answering {
             let caller = try context.caller
             let (organizationID, bookableID) = try RequestFields.ids((request.organizationId, "organization_id"), (request.bookableId, "bookable_id"))
-            let cursor = try BlockedTimeCursor.decode(request.pageToken)
             let from = request.fromTime?.unixMicroseconds ?? store.clock.nowMicroseconds
             let to = request.toTime?.unixMicroseconds
+            // A token carries the list it came from; without from_time, "now" is the first page's.
+            let cursor = try BlockedTimeCursor.decode(request.pageToken, bookableID: bookableID.lowercasedString, from: request.fromTime?.unixMicroseconds, to: to)
+            let start = cursor?.from ?? from
             if let to, to <= from {
                 throw ValidationFailure([InvalidField(field: "to_time", rule: .notAllowed, description: "must be after from_time (or now, when from_time is absent)")])
             }
             let size = PageToken.pageSize(request.pageSize)
             return try await store.read { db in
                 let calendar = try CalendarAccess.resolve(db, caller, organizationID: organizationID, bookableID: bookableID)
-                let rows = try SchedulingTables.blockedTimes(db, bookableID: calendar.bookable.id, from: from, to: to, after: cursor, limit: size + 1)
+                let rows = try SchedulingTables.blockedTimes(
+                    db, bookableID: calendar.bookable.id, from: start, to: to, after: cursor.map { ($0.startsAt, $0.id) }, limit: size + 1)
                 let page = Array(rows.prefix(size))
-                let next = rows.count > size ? page.last.map { BlockedTimeCursor.encode(startsAt: $0.startTime?.unixMicroseconds ?? 0, id: $0.id) } : nil
+                let next = rows.count > size ? page.last.map {
+                    BlockedTimeCursor.encode(startsAt: $0.startTime?.unixMicroseconds ?? 0, id: $0.id, bookableID: calendar.bookable.id, from: start, to: to)
+                } : nil
                 return SchedulingV1.ListBlockedTimesResponse(blockedTimes: page, nextPageToken: next ?? "")
             }
         }
@@ -217,22 +226,32 @@ public struct CalendarsServer: SchedulingV1.CalendarsService {
     }
 }
 
-/// A blocked-time list's cursor: the last row's start and id.
+/// A blocked-time list's cursor: the last row's start and id, and the list
+/// it belongs to (the bookable and the span), so it is refused elsewhere.
 enum BlockedTimeCursor {
-    static func encode(startsAt: Int64, id: String) -> String {
-        Data("b1:\(startsAt):\(id)".utf8).base64EncodedString()
+    struct Position {
+        let startsAt: Int64
+        let id: String
+        /// The list's start (the first page's "now" when it had no from_time).
+        let from: Int64
     }
 
-    static func decode(_ token: String) throws -> (startsAt: Int64, id: String)? {
+    static func encode(startsAt: Int64, id: String, bookableID: String, from: Int64, to: Int64?) -> String {
+        Data("b2:\(startsAt):\(id):\(bookableID):\(from):\(to.map(String.init) ?? "-")".utf8).base64EncodedString()
+    }
+
+    static func decode(_ token: String, bookableID: String, from asked: Int64?, to: Int64?) throws -> Position? {
         if token.isEmpty { return nil }
-        guard token.utf8.count <= 128, let data = Data(base64Encoded: token), let text = String(data: data, encoding: .utf8) else { throw malformed }
-        let parts = text.split(separator: ":")
-        guard parts.count == 3, parts[0] == "b1", let startsAt = Int64(parts[1]), UUID(uuidString: String(parts[2])) != nil else { throw malformed }
-        return (startsAt, String(parts[2]))
-    }
-
-    private static var malformed: ValidationFailure {
-        ValidationFailure([InvalidField(field: "page_token", rule: .malformed, description: "is not a token this list returned")])
+        let malformed = ValidationFailure([InvalidField(field: "page_token", rule: .malformed, description: "is not a token this list returned")])
+        guard token.utf8.count <= 256, let data = Data(base64Encoded: token), let text = String(data: data, encoding: .utf8) else { throw malformed }
+        let parts = text.split(separator: ":").map(String.init)
+        guard parts.count == 6, parts[0] == "b2", let startsAt = Int64(parts[1]), UUID(uuidString: parts[2]) != nil, let from = Int64(parts[4])
+        else { throw malformed }
+        guard parts[3] == bookableID, parts[5] == (to.map(String.init) ?? "-"), asked.map({ $0 == from }) ?? true else {
+            throw ValidationFailure([InvalidField(field: "page_token", rule: .conflict,
+                                                  description: "belongs to another list: send it with the same request that returned it")])
+        }
+        return Position(startsAt: startsAt, id: parts[2], from: from)
     }
 }
 

@@ -1,5 +1,5 @@
 public import BizingStore
-public import Catalog
+import Catalog
 import BizingAPI
 import ContextKit
 public import Foundation

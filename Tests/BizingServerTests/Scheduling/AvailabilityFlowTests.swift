@@ -594,6 +594,10 @@ import Testing
             #expect(try await filtered(CatalogV1.BookableCriteria(minRating: 0)) == wednesday(p1), "a minimum of 0 asks for nothing")
             #expect(try await filtered(CatalogV1.BookableCriteria(minRating: 4)) == [], "no one is rated yet")
             #expect(try await filtered(CatalogV1.BookableCriteria(categories: ["spa"]), kind: .venue) == [])
+            var rated = w.search("2026-06-03", "2026-06-03")
+            rated.filters = [SchedulingV1.RequirementFilter(kind: .venue, criteria: CatalogV1.BookableCriteria(minRating: 4))]
+            let unrated = try await h.failure(SchedulingV1.Availability.searchAvailability, rated, token: w.org.token)
+            #expect(unrated.details.fieldViolations == [FieldViolation(field: "filters[0].criteria.min_rating", description: "only providers are rated")])
             var asset = w.search("2026-06-03", "2026-06-03")
             asset.filters = [SchedulingV1.RequirementFilter(kind: .asset, criteria: CatalogV1.BookableCriteria(tags: ["deep"]))]
             let refused = try await h.failure(SchedulingV1.Availability.searchAvailability, asset, token: w.org.token)

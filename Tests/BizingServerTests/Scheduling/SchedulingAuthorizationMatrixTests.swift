@@ -203,6 +203,9 @@ import Testing
             #expect(await code(SchedulingV1.Calendars.addOverride, add, manager) == .ok)
             let remove = SchedulingV1.RemoveOverrideRequest(organizationId: w.org.id, bookableId: w.target, date: "2026-06-20")
             #expect(await code(SchedulingV1.Calendars.removeOverride, remove, provider) == .permissionDenied, "nor remove one")
+            let replace = SchedulingV1.AddOverrideRequest(
+                organizationId: w.org.id, bookableId: w.target, dateOverride: SchedulingV1.DateOverride(date: "2026-06-20", type: .closed))
+            #expect(await code(SchedulingV1.Calendars.addOverride, replace, provider) == .permissionDenied, "nor replace one with another kind of day")
             let closed = SchedulingV1.AddOverrideRequest(
                 organizationId: w.org.id, bookableId: w.target, dateOverride: SchedulingV1.DateOverride(date: "2026-06-21", type: .closed))
             #expect(await code(SchedulingV1.Calendars.addOverride, closed, provider) == .ok, "closing a day is availability")

@@ -376,6 +376,14 @@ import Testing
             paged.pageSize = 5
             let exact = try await h.allBlockedTimes(paged, token: org.token)
             #expect(exact.times == upcoming && exact.pages == 1, "a last page that is full carries no token")
+            // A token belongs to its list: with another bookable, or another span, it is refused.
+            paged.pageSize = 2
+            let firstPage: SchedulingV1.ListBlockedTimesResponse = try await h.call(SchedulingV1.Calendars.listBlockedTimes, paged, token: org.token)
+            let elsewhere = SchedulingV1.ListBlockedTimesRequest(organizationId: org.id, bookableId: other.id, pageSize: 2, pageToken: firstPage.nextPageToken)
+            for request in [elsewhere, { var r = paged; r.pageToken = firstPage.nextPageToken; r.toTime = at("2026-07-01", "00:00"); return r }()] {
+                let refused = try await h.failure(SchedulingV1.Calendars.listBlockedTimes, request, token: org.token)
+                #expect(refused.code == .invalidArgument && schedulingViolationFields(refused) == ["page_token"])
+            }
 
             // From and to: what overlaps [from, to).
             func listed(from: Date?, to: Date?) async throws -> [SchedulingV1.BlockedTime] {
