@@ -43,16 +43,8 @@ public struct Candidate: Hashable, Sendable {
 
     public init(
         id: String, working: IntervalSet, busy: [Interval] = [], capacity: Int = 1, before: Int64 = 0, after: Int64 = 0, rest: Int64 = 0,
-        maxPerDay: Int? = nil, bookingsPerDay: [CalendarDate: Int] = [:], window: Interval? = nil, offers: [Int64: Offer]? = nil,
+        maxPerDay: Int? = nil, bookingsPerDay: [CalendarDate: Int] = [:], window: Interval? = nil, grid: Grid? = nil,
         pricing: [CalendarDate: Int] = [:]
-    ) {
-        self.init(id: id, working: working, busy: busy, capacity: capacity, before: before, after: after, rest: rest, maxPerDay: maxPerDay,
-                  bookingsPerDay: bookingsPerDay, window: window, grid: offers.map(Grid.init), pricing: pricing)
-    }
-
-    public init(
-        id: String, working: IntervalSet, busy: [Interval], capacity: Int, before: Int64, after: Int64, rest: Int64,
-        maxPerDay: Int?, bookingsPerDay: [CalendarDate: Int], window: Interval?, grid: Grid?, pricing: [CalendarDate: Int]
     ) {
         self.id = id
         self.working = working
@@ -67,11 +59,6 @@ public struct Candidate: Hashable, Sendable {
         self.window = window
         self.grid = grid
         self.pricing = pricing
-    }
-
-    /// The starts of its own slot grid, ascending, and how each is offered.
-    public var offers: [Int64: Offer]? {
-        grid.map { Dictionary(uniqueKeysWithValues: zip($0.starts, $0.offers)) }
     }
 
     /// Whether it can take a booking occupying `occupied` (the service with
@@ -122,11 +109,6 @@ public struct Grid: Hashable, Sendable {
         precondition(starts.count == offers.count, "an offer per start")
         self.starts = starts
         self.offers = offers
-    }
-
-    public init(_ offers: [Int64: Candidate.Offer]) {
-        let sorted = offers.sorted { $0.key < $1.key }
-        self.init(ascending: sorted.map(\.key), offers: sorted.map(\.value))
     }
 
     /// How `start` is offered; nil when it is not on the grid.
