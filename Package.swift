@@ -155,12 +155,16 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // The Booking context: holds, bookings, their lifecycle. Domain/ is
-        // pure so far (the lifecycle table, hold terms, the price snapshot,
-        // idempotency keys); served in the Booking issue.
+        // The Booking context: holds, bookings, their lifecycle, participants.
+        // Domain/ is pure (the lifecycle table, hold terms, the price
+        // snapshot, idempotency keys, who may book whom, dispatch, seats);
+        // it takes time through Scheduling's ledger.
         .target(
             name: "Booking",
-            dependencies: ["Identity", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "Identity", "Catalog", "Scheduling", "ContextKit", "BizingStore", "BizingAPI", "BizingRPC", "BizingWire",
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -182,7 +186,7 @@ let package = Package(
         .target(
             name: "BizingServer",
             dependencies: [
-                "Identity", "Catalog", "Scheduling", "ContextKit",
+                "Identity", "Catalog", "Scheduling", "Booking", "ContextKit",
                 "BizingAPI", "BizingRPC", "BizingWire", "BizingStore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -206,7 +210,7 @@ let package = Package(
         .testTarget(
             name: "BizingServerTests",
             dependencies: [
-                "BizingServer", "BizingClient", "BizingAPI", "BizingRPC", "BizingWire", "BizingStore", "Identity", "Catalog", "Scheduling", "ContextKit", "BizingTools",
+                "BizingServer", "BizingClient", "BizingAPI", "BizingRPC", "BizingWire", "BizingStore", "Identity", "Catalog", "Scheduling", "Booking", "ContextKit", "BizingTools",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -4,6 +4,7 @@ import BizingStore
 import Foundation
 import Catalog
 import Scheduling
+import Booking
 import Identity
 public import Logging
 import NIOCore
@@ -21,11 +22,20 @@ public final class BizingServer: Sendable {
     private let group: MultiThreadedEventLoopGroup
     private let logger: Logger
     private let stopped = Mutex(false)
+    /// The Booking context's housekeeping (expired holds, old idempotency keys).
+    private let janitor: Task<Void, Never>
+    /// How often it sweeps.
+    static let sweepInterval: Duration = .seconds(30)
 
     private init(
         configuration: ServerConfiguration, rpc: RPCServer, lock: CombinedLock, store: BizingStore,
         group: MultiThreadedEventLoopGroup, logger: Logger
     ) {
+        self.janitor = Task { [logger] in
+            await BookingServices(BookingEnvironment(store: store)).janitor.run(every: Self.sweepInterval) { error in
+                logger.warning("booking housekeeping failed; retrying at the next sweep", metadata: ["error": "\(error)"])
+            }
+        }
         self.configuration = configuration
         self.rpc = rpc
         self.lock = lock
@@ -62,7 +72,8 @@ public final class BizingServer: Sendable {
         }
         let catalog = CatalogServices(CatalogEnvironment(store: store))
         let scheduling = SchedulingServices(SchedulingEnvironment(store: store))
-        return MethodRegistry(system.methods + identity.methods + catalog.methods + scheduling.methods)
+        let booking = BookingServices(BookingEnvironment(store: store))
+        return MethodRegistry(system.methods + identity.methods + catalog.methods + scheduling.methods + booking.methods)
     }
 
     /// Creates the socket's folder if missing (0700; 0750 owned by the socket
@@ -159,6 +170,8 @@ public final class BizingServer: Sendable {
         }
         guard first else { return }
         try await rpc.stop(drainTimeout: drainTimeout ?? configuration.drainTimeout)
+        janitor.cancel()
+        await janitor.value
         do {
             try store.close()
         } catch {

@@ -5,6 +5,8 @@ public import BizingRPC
 /// Every service, message and enum of the schema, for reflection and tools.
 public enum BizingSchema {
     public static let services: [ServiceDescriptor] = [
+        BookingV1.Holds.descriptor,
+        BookingV1.Bookings.descriptor,
         CatalogV1.Locations.descriptor,
         CatalogV1.Bookables.descriptor,
         CatalogV1.ServiceTemplates.descriptor,
@@ -22,6 +24,28 @@ public enum BizingSchema {
         SystemV1.System.descriptor,
     ]
     public static let messages: [MessageDescriptor] = [
+        BookingV1.Participant.descriptor,
+        BookingV1.AssignedBookable.descriptor,
+        BookingV1.PriceSnapshot.descriptor,
+        BookingV1.Booking.descriptor,
+        BookingV1.SlotChoice.descriptor,
+        BookingV1.Hold.descriptor,
+        BookingV1.HoldSlotRequest.descriptor,
+        BookingV1.HoldRequest.descriptor,
+        BookingV1.ConvertHoldRequest.descriptor,
+        BookingV1.CreateBookingRequest.descriptor,
+        BookingV1.GetBookingRequest.descriptor,
+        BookingV1.ListBookingsRequest.descriptor,
+        BookingV1.ListBookingsResponse.descriptor,
+        BookingV1.AgendaRequest.descriptor,
+        BookingV1.AgendaResponse.descriptor,
+        BookingV1.BookingActionRequest.descriptor,
+        BookingV1.CheckInRequest.descriptor,
+        BookingV1.CancelBookingRequest.descriptor,
+        BookingV1.RescheduleBookingRequest.descriptor,
+        BookingV1.AddParticipantsRequest.descriptor,
+        BookingV1.RemoveParticipantRequest.descriptor,
+        BookingV1.ReassignBookableRequest.descriptor,
         CatalogV1.Money.descriptor,
         CatalogV1.TimeRange.descriptor,
         CatalogV1.DayHours.descriptor,
@@ -185,6 +209,13 @@ public enum BizingSchema {
         SystemV1.EnumValueInfo.descriptor,
     ]
     public static let enums: [EnumDescriptor] = [
+        BookingV1.BookingStatus.descriptor,
+        BookingV1.BookingSource.descriptor,
+        BookingV1.ParticipantRole.descriptor,
+        BookingV1.ParticipantStatus.descriptor,
+        BookingV1.CancelledBy.descriptor,
+        BookingV1.OnExpiry.descriptor,
+        BookingV1.HoldStatus.descriptor,
         CatalogV1.CompensationRule.When.descriptor,
         CatalogV1.DayOfWeek.descriptor,
         CatalogV1.LocationType.descriptor,

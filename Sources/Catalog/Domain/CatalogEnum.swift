@@ -18,6 +18,13 @@ extension CatalogEnum {
         let prefix = values.first { $0.number == 0 }.map { String($0.name.dropLast("UNSPECIFIED".count)) } ?? ""
         return (name.hasPrefix(prefix) ? String(name.dropFirst(prefix.count)) : name).lowercased()
     }
+
+    /// The value a column holds (`columnValue` read back); unspecified for
+    /// a value this build does not know.
+    public init(columnValue: String) {
+        let match = Self.descriptor.values.first { Self(protobufValue: Int32($0.number)).columnValue == columnValue }
+        self.init(protobufValue: Int32(match?.number ?? 0))
+    }
 }
 
 extension CatalogV1.DayOfWeek: CatalogEnum {}

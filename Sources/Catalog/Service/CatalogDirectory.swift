@@ -35,6 +35,16 @@ public enum CatalogDirectory {
             .filter { kinds.contains($0.kind) && ($0.locationId == location || $0.provider?.locationIds.contains(location) == true) }
     }
 
+    /// The ids of the live provider bookables that are `userID` (a member
+    /// may be a provider at several locations).
+    public static func providerIDs(_ db: Database, organizationID: UUID, userID: UUID) throws -> [String] {
+        let sql = "SELECT spec FROM bookables WHERE organization_id = ? AND deleted_at IS NULL AND kind = 'provider' ORDER BY id"
+        return try Data.fetchAll(db.cachedStatement(sql: sql), arguments: [organizationID.lowercasedString])
+            .map { try ProtobufDecoder().decode(CatalogV1.Bookable.self, from: $0) }
+            .filter { UUID(uuidString: $0.provider?.userId ?? "") == userID }
+            .map(\.id)
+    }
+
     /// A bookable's calendar: its id and zone.
     public static func calendar(_ db: Database, bookableID: UUID) throws -> (id: UUID, timeZone: String)? {
         let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, time_zone FROM calendars WHERE bookable_id = ?"),

@@ -72,10 +72,13 @@ public struct AvailabilitySearch: Sendable {
     public let requirements: [Requirement]
     /// A group class: the seats wanted.
     public let seatsWanted: Int
+    /// Staff booking a walk-in: the calendars' minimum advance does not
+    /// apply (their maximum and the present still do).
+    public let minimumAdvanceWaived: Bool
 
     public init(
         location: WorkingTime, from: CalendarDate, through: CalendarDate, now: Int64, service: ServiceShape, requirements: [Requirement],
-        seatsWanted: Int = 1
+        seatsWanted: Int = 1, minimumAdvanceWaived: Bool = false
     ) {
         self.location = location
         self.from = from
@@ -84,6 +87,7 @@ public struct AvailabilitySearch: Sendable {
         self.service = service
         self.requirements = requirements
         self.seatsWanted = seatsWanted
+        self.minimumAdvanceWaived = minimumAdvanceWaived
     }
 
     /// The slots, in start order.
@@ -142,7 +146,9 @@ public struct AvailabilitySearch: Sendable {
         if case .nights = service.length { working = timed.stayWorking(location: location, clock: location.clock, from: first, through: last) }
         // An empty booking window (a minimum advance beyond the maximum)
         // admits no start; a candidate's nil window would admit any.
-        let window = bookable.window(now: now)
+        let window = minimumAdvanceWaived
+            ? BookingWindow.window(now: now, minimumAdvanceHours: 0, maximumAdvanceDays: bookable.settings.maxAdvanceDays)
+            : bookable.window(now: now)
         if window == nil { working = IntervalSet() }
 
         let live = timed.reserved.filter { $0.isLive(at: now) }

@@ -214,9 +214,16 @@ struct SearchPlan {
     let seats: Int
     let display: ZoneClock?
 
+    /// Any signed-in user may search an organization's offering (its
+    /// active templates at its active locations): clients book what they
+    /// find. A service token searches only its own organization.
     static func resolve(_ db: Database, _ caller: Principal, _ query: SearchQuery) throws -> SearchPlan {
-        let access = try OrganizationAccess.resolve(db, caller, organizationID: query.organizationID)
-        let organizationID = access.organization.id
+        let (organization, _) = try IdentityDirectory.organization(db, caller, id: query.organizationID)
+        return try resolve(db, organizationID: organization.id, query)
+    }
+
+    /// The plan for an organization whose access the caller already has.
+    static func resolve(_ db: Database, organizationID: UUID, _ query: SearchQuery) throws -> SearchPlan {
         guard let template = try CatalogDirectory.template(db, organizationID: organizationID, id: query.templateID) else {
             throw ContextStatus.notFound("service template", query.templateID.lowercasedString)
         }
@@ -316,7 +323,11 @@ struct SearchPlan {
     }
 
     /// The slots of local days `from` through `through`.
-    func slots(_ db: Database, from: CalendarDate, through: CalendarDate, now: Int64) throws -> [Slot] {
+    /// `excluding`: references whose reservations do not count;
+    /// `minimumAdvanceWaived`: a walk-in.
+    func slots(
+        _ db: Database, from: CalendarDate, through: CalendarDate, now: Int64, excluding: Set<String> = [], minimumAdvanceWaived: Bool = false
+    ) throws -> [Slot] {
         let nights: Int = if case .nights(let count) = shape.length { count } else { 0 }
         guard let span = Interval(clock.resolve(from.adding(days: -2), minute: 0).earliest,
                                   clock.resolve(through.adding(days: 3 + nights), minute: 0).earliest) else { return [] }
@@ -324,12 +335,12 @@ struct SearchPlan {
         for requirement in requirements {
             for bookable in requirement.bookables { byID[bookable.id] = bookable }
         }
-        let times = try BookableTimeLoader.load(db, bookables: Array(byID.values), span: span)
+        let times = try BookableTimeLoader.load(db, bookables: Array(byID.values), span: span, excluding: excluding)
         let timeByID = Dictionary(uniqueKeysWithValues: times.map { ($0.id, $0) })
         let search = AvailabilitySearch(
             location: WorkingTime(weekly: hours, clock: clock), from: from, through: through, now: now, service: shape,
             requirements: requirements.map { Requirement(count: $0.count, bookables: $0.bookables.compactMap { timeByID[$0.id] }) },
-            seatsWanted: seats)
+            seatsWanted: seats, minimumAdvanceWaived: minimumAdvanceWaived)
         return search.slots()
     }
 

@@ -8,8 +8,9 @@ import GRDB
 /// blocked time, reserved time.
 enum BookableTimeLoader {
     /// Each bookable's time over `span` (seconds) and the local dates around
-    /// it; a bookable without a calendar is left out.
-    static func load(_ db: Database, bookables: [CatalogV1.Bookable], span: Interval) throws -> [BookableTime] {
+    /// it; a bookable without a calendar is left out. Reservations of
+    /// `excluding` (a booking being moved, a hold being converted) are left out.
+    static func load(_ db: Database, bookables: [CatalogV1.Bookable], span: Interval, excluding: Set<String> = []) throws -> [BookableTime] {
         let ids = bookables.map(\.id)
         let calendars = try CatalogDirectory.calendars(db, bookableIDs: ids)
         let calendarIDs = calendars.values.map(\.id)
@@ -20,7 +21,8 @@ enum BookableTimeLoader {
         let lastDate = utc.wallClock(at: span.end).date.adding(days: 2).text
         let overrides = try SchedulingTables.overrides(db, calendarIDs: calendarIDs, from: firstDate, through: lastDate)
         let blocked = try SchedulingTables.blockedSpans(db, bookableIDs: ids, from: span.start, to: span.end)
-        let reserved = try SchedulingTables.reserved(db, bookableIDs: ids, from: span.start, to: span.end)
+        var reserved = try SchedulingTables.reserved(db, bookableIDs: ids, from: span.start, to: span.end)
+        if !excluding.isEmpty { reserved = reserved.mapValues { $0.filter { !excluding.contains($0.referenceID) } } }
         var zones: [String: ZoneClock] = [:]
         return bookables.compactMap { bookable in
             guard let calendar = calendars[bookable.id] else { return nil }

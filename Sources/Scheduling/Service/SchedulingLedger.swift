@@ -33,6 +33,19 @@ public protocol AvailabilityLedger: Sendable {
     /// nothing already; this keeps the table small.
     @discardableResult
     func removeExpiredHolds(_ db: Database, now: Int64) throws -> Int
+
+    /// The slot at one start, free, as a search would offer it (see `SchedulingLedger.offer`).
+    func offer(_ db: Database, organizationID: UUID, _ wanted: SlotWanted, now: Int64) throws -> OfferedSlot
+
+    /// A hold's reservations kept until `expiresAt` (UTC seconds), extended.
+    func extendHold(_ db: Database, organizationID: UUID, referenceID: String, until expiresAt: Int64) throws
+
+    /// The seats a group booking's reservations take, changed in place.
+    func setParticipants(_ db: Database, organizationID: UUID, referenceID: String, _ participants: Int) throws
+
+    /// The seats a group class's session has taken at `start` (UTC seconds)
+    /// on `bookableID`, by live bookings and holds.
+    func seatsTaken(_ db: Database, bookableID: String, templateID: String, start: Int64, now: Int64) throws -> Int
 }
 
 /// Scheduling's ledger over its `reserved_times` table.
@@ -110,5 +123,22 @@ public struct SchedulingLedger: AvailabilityLedger {
     @discardableResult
     public func removeExpiredHolds(_ db: Database, now: Int64) throws -> Int {
         try SchedulingTables.deleteExpiredHolds(db, now: now)
+    }
+
+    public func extendHold(_ db: Database, organizationID: UUID, referenceID: String, until expiresAt: Int64) throws {
+        try db.cachedStatement(sql: "UPDATE reserved_times SET expires_at = ? WHERE organization_id = ? AND reference_id = ? AND kind = 'hold'")
+            .execute(arguments: [expiresAt * 1_000_000, organizationID.lowercasedString, referenceID])
+    }
+
+    public func setParticipants(_ db: Database, organizationID: UUID, referenceID: String, _ participants: Int) throws {
+        try db.cachedStatement(sql: "UPDATE reserved_times SET participants = ? WHERE organization_id = ? AND reference_id = ?")
+            .execute(arguments: [max(1, participants), organizationID.lowercasedString, referenceID])
+    }
+
+    public func seatsTaken(_ db: Database, bookableID: String, templateID: String, start: Int64, now: Int64) throws -> Int {
+        try Int.fetchOne(db.cachedStatement(sql: """
+            SELECT COALESCE(SUM(participants), 0) FROM reserved_times
+            WHERE bookable_id = ? AND service_template_id = ? AND starts_at = ? AND (expires_at IS NULL OR expires_at > ?)
+            """), arguments: [bookableID, templateID, start * 1_000_000, now * 1_000_000]) ?? 0
     }
 }

@@ -7,11 +7,20 @@ import ArgumentParser
 enum GeneratedCommands {
     static var groups: [any ParsableCommand.Type] {
         [
+            BookingV1Commands.self,
             CatalogV1Commands.self,
             IdentityV1Commands.self,
             SchedulingV1Commands.self,
             SystemV1SystemCommands.self,
         ]
+    }
+
+    /// `bizing booking`: the services of bizing.booking.v1.
+    struct BookingV1Commands: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "booking",
+            abstract: "The services of bizing.booking.v1.",
+            subcommands: [BookingV1BookingsCommands.self, BookingV1HoldsCommands.self])
     }
 
     /// `bizing catalog`: the services of bizing.catalog.v1.

@@ -1,0 +1,179 @@
+import BizingAPI
+import BizingRPC
+import BizingStore
+import BizingWire
+import Catalog
+import ContextKit
+import Foundation
+import GRDB
+import Identity
+import Scheduling
+
+/// Makes bookings: who they are for, whether the caller may book them,
+/// the slot re-checked and its bookables assigned, the price snapshot, the
+/// time reserved and the rows written — all inside the caller's one write
+/// transaction, so nothing can take the slot in between.
+struct Booker {
+    let environment: BookingEnvironment
+    var ledger: any AvailabilityLedger { environment.ledger }
+
+    /// What one new booking asks for.
+    struct Order {
+        var slot: SlotWanted
+        var participants: [BookingV1.Participant]
+        var householdID: String
+        var notes: String
+        var source: BookingV1.BookingSource
+        var technician: String
+        /// Converting a hold: its id (its reservation is replaced).
+        var holdID: String?
+    }
+
+    /// A booking is "expensive" for households whose approval covers only
+    /// expensive bookings from this total (minor units) until Commerce sets
+    /// an organization's own threshold.
+    static let expensiveFromMinor: Int64 = 10_000
+
+    func book(_ db: Database, _ caller: BookingCaller, _ order: Order, now: BookingCalls.Now) throws -> BookingV1.Booking {
+        var found: [InvalidField] = []
+        FieldRules.text(order.notes, "notes", maximum: 2000, into: &found)
+        if case .unrecognized = order.source { found.append(InvalidField(field: "source", rule: .notAllowed, description: "is not a known source")) }
+        try found.throwIfAny()
+        let location = try Self.location(db, caller, order.slot)
+        let desk = caller.worksDesk(location: location)
+        if order.source == .walkIn && !desk {
+            throw ContextStatus.permissionDenied("only staff of the location book walk-ins (needs \(Permission.createWalkInBooking.rawValue))")
+        }
+        if caller.userID == nil && !desk {
+            throw ContextStatus.permissionDenied("this service token may not book at this location (it acts as \(caller.roleWithArticle))")
+        }
+        let participants = try Participants.resolve(db, order.participants, field: "participants", caller: caller, ids: environment.store.ids)
+        let household = try Self.household(db, order.householdID, caller: caller)
+        var slot = order.slot
+        slot.seats = Participants.takingPart(participants)
+        slot.walkIn = desk && (order.source == .walkIn || caller.manages(location: location))
+
+        // Who may book whom: before the slot is looked at, so a refusal says nothing of availability.
+        var approver: UUID?
+        if !desk, let booker = caller.userID {
+            let users = participants.compactMap { UUID(uuidString: $0.userId) }
+            let template = try CatalogDirectory.template(db, organizationID: caller.organization.id, id: UUID(uuidString: slot.templateID) ?? UUID())
+            let expensive = (template?.pricing?.basePrice?.amountMinor ?? 0) >= Self.expensiveFromMinor
+            switch BookingAuthority.decide(booker: booker, participants: users, household: household, expensive: expensive, actingAsStaff: false) {
+            case .allowed: break
+            case .needsApproval(let primary): approver = primary
+            case .denied(let participant, let why):
+                let index = participants.firstIndex { UUID(uuidString: $0.userId) == participant } ?? 0
+                throw ContextStatus.permissionDenied("participants[\(index)]: you may not book for this user (\(Self.words(why)))")
+            }
+        }
+
+        let offered = try ledger.offer(db, organizationID: caller.organization.id, slot, now: now.seconds)
+        try Self.checkCapacity(offered, participants)
+        let bookingID = environment.store.ids.next().lowercasedString
+        var assigned = Self.assigned(offered)
+        try Dispatcher.send(db, caller, &assigned, at: offered.location.id, service: offered.service, pick: order.technician, excluding: bookingID)
+
+        let template = offered.template
+        let price = Self.price(template, minutes: offered.minutes, fallbackCurrency: caller.organization.currency)
+        let status = BookingStatus.initial(needsApproval: approver != nil, needsConfirmation: template.deposit?.required == true)
+        var booking = BookingV1.Booking(
+            id: bookingID, organizationId: caller.organizationID, locationId: offered.location.id, serviceTemplateId: template.id,
+            status: BookingV1.BookingStatus(columnValue: status.rawValue),
+            startTime: Date(timeIntervalSince1970: TimeInterval(offered.service.start)), endTime: Date(timeIntervalSince1970: TimeInterval(offered.service.end)),
+            timeZone: offered.location.timeZone, localStart: offered.localStart, localEnd: offered.localEnd)
+        booking.durationMinutes = UInt32(offered.minutes)
+        booking.nights = UInt32(offered.nights)
+        booking.bookedByUserId = caller.userID?.lowercasedString ?? ""
+        booking.householdId = household.map { _ in order.householdID.lowercased() } ?? ""
+        booking.participants = participants
+        booking.assignedBookables = assigned
+        booking.participantCount = UInt32(slot.seats)
+        booking.maxParticipants = UInt32(offered.groupSeats ?? 1)
+        booking.price = price
+        booking.source = order.source == .unspecified ? .web : order.source
+        booking.holdId = order.holdID ?? ""
+        booking.notes = order.notes
+        booking.approverUserId = approver?.lowercasedString ?? ""
+        if status == .confirmed { booking.confirmedAt = now.date }
+        booking.createdAt = now.date
+        booking.updatedAt = now.date
+        booking.version = 1
+
+        if let holdID = order.holdID { try ledger.release(db, organizationID: caller.organization.id, referenceID: holdID) }
+        try ledger.reserve(db, organizationID: caller.organization.id, offered.reservations(.booking, referenceID: bookingID, participants: slot.seats),
+                           ids: environment.store.ids, now: now.date)
+        try BookingTables.insertBooking(db, booking)
+        return booking
+    }
+
+    // MARK: Pieces shared with holds and changes
+
+    /// The location the slot is at: the template's, or the one asked for.
+    static func location(_ db: Database, _ caller: BookingCaller, _ slot: SlotWanted) throws -> String {
+        guard let templateID = UUID(uuidString: slot.templateID) else {
+            throw ValidationFailure([InvalidField(field: slot.fieldPrefix + "service_template_id", rule: .malformed, description: "must be a UUID")])
+        }
+        guard let template = try CatalogDirectory.template(db, organizationID: caller.organization.id, id: templateID) else {
+            throw ContextStatus.notFound("service template", templateID.lowercasedString)
+        }
+        return template.locationId.isEmpty ? slot.locationID.lowercased() : template.locationId
+    }
+
+    /// The household named, which the booker must belong to (staff: any).
+    static func household(_ db: Database, _ id: String, caller: BookingCaller) throws -> Household? {
+        guard !id.isEmpty else { return nil }
+        let householdID = try RequestFields.id(id, field: "household_id")
+        guard let household = try IdentityDirectory.household(db, id: householdID) else {
+            throw ContextStatus.notFound("household", householdID.lowercasedString)
+        }
+        if let userID = caller.userID, household.member(userID) == nil, caller.access == nil {
+            throw ContextStatus.notFound("household", householdID.lowercasedString)
+        }
+        return household
+    }
+
+    /// An individual service takes one participant taking part (observers
+    /// aside); a class, its seats (the offer already counted them).
+    static func checkCapacity(_ offered: OfferedSlot, _ participants: [BookingV1.Participant]) throws {
+        if offered.groupSeats == nil && Participants.takingPart(participants) > 1 {
+            throw ValidationFailure([InvalidField(field: "participants", rule: .tooLong,
+                                                  description: "an individual service takes one participant (observers aside); this one has \(Participants.takingPart(participants))")])
+        }
+    }
+
+    /// The offer's assignments as a booking's assigned bookables.
+    static func assigned(_ offered: OfferedSlot) -> [BookingV1.AssignedBookable] {
+        offered.assignments.flatMap { assignment in
+            let requirement = offered.template.requiredBookables.indices.contains(Int(assignment.requirementIndex))
+                ? offered.template.requiredBookables[Int(assignment.requirementIndex)] : nil
+            return assignment.bookableIds.map {
+                BookingV1.AssignedBookable(bookableId: $0, kind: assignment.kind, requirementIndex: assignment.requirementIndex,
+                                           role: requirement?.role == .unspecified ? .primary : requirement?.role ?? .primary)
+            }
+        }
+    }
+
+    /// The snapshot: the template's base price, plus its hourly rate for
+    /// the minutes booked when the length is the client's to choose.
+    static func price(_ template: CatalogV1.ServiceTemplate, minutes: Int, fallbackCurrency: String) -> BookingV1.PriceSnapshot {
+        let pricing = template.pricing ?? CatalogV1.Pricing()
+        let variable = template.duration?.type == .variable
+        let currency = pricing.basePrice?.currency ?? pricing.hourlyRate?.currency ?? fallbackCurrency
+        let snapshot = PriceSnapshot.of(baseMinor: pricing.basePrice?.amountMinor ?? 0, hourlyRateMinor: variable ? pricing.hourlyRate?.amountMinor : nil,
+                                        minutes: minutes, currency: currency)
+        return BookingV1.PriceSnapshot(
+            basePrice: CatalogV1.Money(amountMinor: snapshot.baseMinor, currency: currency),
+            durationPrice: CatalogV1.Money(amountMinor: snapshot.durationMinor, currency: currency),
+            total: CatalogV1.Money(amountMinor: snapshot.totalMinor, currency: currency), durationMinutes: UInt32(minutes))
+    }
+
+    static func words(_ denial: HouseholdDecision.Denial) -> String {
+        switch denial {
+        case .notAMember: "not a member of a household with you; name the household_id you share"
+        case .notTheirManager: "a minor or dependent is booked only by those who manage them"
+        case .actorIsManaged: "a minor or dependent books for no one else"
+        case .notPermitted: "your household does not let you book for others"
+        }
+    }
+}
