@@ -20,7 +20,7 @@ import BizingWire
     @Test func healthListAndDescribe() async throws {
         try await withSystem { system in
             #expect(try await system.health(SystemV1.HealthRequest()).status == .serving)
-            #expect(try await system.listServices(SystemV1.ListServicesRequest()).services == ["Bookables", "Locations", "Packages", "Products", "Programs", "ServiceTemplates"].map { "bizing.catalog.v1.\($0)" } + [
+            #expect(try await system.listServices(SystemV1.ListServicesRequest()).services == ["Bookings", "Holds"].map { "bizing.booking.v1.\($0)" } + ["Bookables", "Locations", "Packages", "Products", "Programs", "ServiceTemplates"].map { "bizing.catalog.v1.\($0)" } + [
                 "Households", "Memberships", "Organizations", "ServiceTokens", "Sessions", "Users",
             ].map { "bizing.identity.v1.\($0)" } + ["Availability", "Calendars"].map { "bizing.scheduling.v1.\($0)" } + ["bizing.system.v1.System"])
 

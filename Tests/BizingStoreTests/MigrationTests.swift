@@ -38,6 +38,7 @@ enum Synthetic {
             "households", "household_members", "household_member_managers",
             "locations", "bookables", "calendars", "service_templates", "products", "service_packages", "program_templates",
             "calendar_settings", "calendar_overrides", "blocked_times", "reserved_times",
+            "holds", "bookings", "booking_participants", "assigned_bookables", "idempotency_keys",
         ]
         let indexes: Set = [
             "users_email", "sessions_user", "service_tokens_organization", "service_tokens_created_by",
@@ -49,6 +50,9 @@ enum Synthetic {
             "program_templates_slug", "program_templates_organization",
             "calendar_settings_organization", "calendar_overrides_organization", "blocked_times_organization", "blocked_times_bookable",
             "reserved_times_organization", "reserved_times_bookable",
+            "holds_organization", "holds_expiry", "bookings_organization", "bookings_location", "bookings_booked_by", "bookings_household",
+            "booking_participants_organization", "booking_participants_booking", "booking_participants_user",
+            "assigned_bookables_organization", "assigned_bookables_bookable", "idempotency_keys_age",
         ]
         #expect(names == tables.union(indexes))
         // Running it again changes nothing.

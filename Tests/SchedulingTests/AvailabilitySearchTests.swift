@@ -306,6 +306,13 @@ import Testing
         #expect(dayTimes(found) == every(60, from: "12:00", through: "16:00").map { "2026-11-26 \($0)" } + ["2026-11-27 09:00"])
     }
 
+    @Test func aWalkInWaivesTheMinimumAdvanceButNotThePresentNorTheMaximum() {
+        let provider = bookable("p1", calendar(minAdvanceHours: 3, maxAdvanceDays: 1))
+        let found = slots([needs(1, provider)], from: day, through: "2026-11-28", now: at("09:30"), walkIn: true)
+        // From the next start after now (10:00), not 12:30; still nothing past one day ahead.
+        #expect(dayTimes(found) == every(60, from: "10:00", through: "16:00").map { "2026-11-26 \($0)" } + ["2026-11-27 09:00"])
+    }
+
     @Test func theMaximumAdvanceIsNinetyDaysWhenUnset() {
         // 90 days after 2026-11-20T12:00Z is 2027-02-18T12:00Z, 07:00 in New York.
         let found = search(needs(1, bookable("p1")), from: "2027-02-17", through: "2027-02-18")

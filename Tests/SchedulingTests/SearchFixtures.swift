@@ -86,10 +86,10 @@ func local(_ day: String, _ time: String, _ zone: String = "America/New_York") -
 /// A search's slots: one bookable per requirement unless told, 60-minute service.
 func slots(
     _ requirements: [Requirement], at location: WorkingTime = location(), from: String, through: String? = nil, now: Int64,
-    service: ServiceShape = ServiceShape(length: .minutes(60)), seats: Int = 1
+    service: ServiceShape = ServiceShape(length: .minutes(60)), seats: Int = 1, walkIn: Bool = false
 ) -> [Slot] {
     AvailabilitySearch(location: location, from: date(from), through: date(through ?? from), now: now, service: service,
-                       requirements: requirements, seatsWanted: seats).slots()
+                       requirements: requirements, seatsWanted: seats, minimumAdvanceWaived: walkIn).slots()
 }
 
 /// One requirement of `count` from these bookables.

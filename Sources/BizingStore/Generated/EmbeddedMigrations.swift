@@ -505,7 +505,7 @@ CREATE INDEX bookings_household ON bookings (household_id, starts_at);
 -- Who receives the service: a user, or a guest by name and email.
 CREATE TABLE booking_participants (
     id TEXT NOT NULL PRIMARY KEY CHECK (length(id) = 36 AND id = lower(id)),
-    booking_id TEXT NOT NULL REFERENCES bookings (id) ON DELETE CASCADE,
+    booking_id TEXT NOT NULL REFERENCES bookings (id) ON DELETE RESTRICT,
     organization_id TEXT NOT NULL REFERENCES organizations (id) ON DELETE RESTRICT,
     position INTEGER NOT NULL,
     user_id TEXT REFERENCES users (id) ON DELETE RESTRICT,
@@ -519,6 +519,7 @@ CREATE TABLE booking_participants (
     checked_in_at INTEGER,
     checked_in_by TEXT
 ) STRICT;
+CREATE INDEX booking_participants_organization ON booking_participants (organization_id, booking_id);
 CREATE INDEX booking_participants_booking ON booking_participants (booking_id, position);
 CREATE INDEX booking_participants_user ON booking_participants (user_id, booking_id);
 
@@ -536,6 +537,7 @@ CREATE TABLE assigned_bookables (
     technician_user_id TEXT,
     PRIMARY KEY (reference_id, bookable_id)
 ) STRICT, WITHOUT ROWID;
+CREATE INDEX assigned_bookables_organization ON assigned_bookables (organization_id, reference_id);
 CREATE INDEX assigned_bookables_bookable ON assigned_bookables (bookable_id, reference_id);
 
 -- An idempotency-key's first answer, per caller (a user's or a token's

@@ -48,10 +48,10 @@ struct Booker {
             throw ContextStatus.permissionDenied("this service token may not book at this location (it acts as \(caller.roleWithArticle))")
         }
         let participants = try Participants.resolve(db, order.participants, field: "participants", caller: caller, ids: environment.store.ids)
-        let household = try Self.household(db, order.householdID, caller: caller)
+        var household = try Self.household(db, order.householdID, caller: caller)
         var slot = order.slot
         slot.seats = Participants.takingPart(participants)
-        slot.walkIn = desk && (order.source == .walkIn || caller.manages(location: location))
+        slot.walkIn = desk && order.source == .walkIn
 
         // Who may book whom: before the slot is looked at, so a refusal says nothing of availability.
         var approver: UUID?
@@ -59,6 +59,14 @@ struct Booker {
             let users = participants.compactMap { UUID(uuidString: $0.userId) }
             let template = try CatalogDirectory.template(db, organizationID: caller.organization.id, id: UUID(uuidString: slot.templateID) ?? UUID())
             let expensive = (template?.pricing?.basePrice?.amountMinor ?? 0) >= Self.expensiveFromMinor
+            // Booking only for oneself without naming a household does not
+            // escape one's household rules: a member whose own bookings wait
+            // for approval books in that household.
+            if household == nil, users == [booker] {
+                household = try IdentityDirectory.households(db, userID: booker).first {
+                    $0.canAct(actor: booker, on: booker, action: .book(expensive: expensive)) != .allowed
+                }
+            }
             switch BookingAuthority.decide(booker: booker, participants: users, household: household, expensive: expensive, actingAsStaff: false) {
             case .allowed: break
             case .needsApproval(let primary): approver = primary
@@ -85,7 +93,7 @@ struct Booker {
         booking.durationMinutes = UInt32(offered.minutes)
         booking.nights = UInt32(offered.nights)
         booking.bookedByUserId = caller.userID?.lowercasedString ?? ""
-        booking.householdId = household.map { _ in order.householdID.lowercased() } ?? ""
+        booking.householdId = household?.id.lowercasedString ?? ""
         booking.participants = participants
         booking.assignedBookables = assigned
         booking.participantCount = UInt32(slot.seats)

@@ -148,14 +148,14 @@ struct BookingListing {
         }
         let start = clock.resolve(date, minute: 0).earliest
         let end = clock.resolve(date.adding(days: 1), minute: 0).earliest
-        let filter = BookingFilter(organizationID: caller.organizationID, bookableID: id, from: nil, to: end,
+        let filter = BookingFilter(organizationID: caller.organizationID, bookableID: id, from: nil, to: end, endsAfter: start,
                                    statuses: [.reserved, .pending, .confirmed, .checkedIn, .completed])
         var bookings: [BookingV1.Booking] = []
         var cursor: (startsAt: Int64, id: String)?
         // Starts before the day's end, ends after its start (a stay may begin days before).
         while true {
             let batch = try BookingTables.bookings(db, filter, after: cursor, limit: 200)
-            bookings += batch.filter { Int64(($0.endTime ?? Date()).timeIntervalSince1970) > start }.map(BookingsServer.presented)
+            bookings += batch.map(BookingsServer.presented)
             guard batch.count == 200, let last = batch.last else { break }
             cursor = (Int64((last.startTime ?? Date()).timeIntervalSince1970) * 1_000_000, last.id)
         }

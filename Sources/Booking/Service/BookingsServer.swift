@@ -181,7 +181,7 @@ public struct BookingsServer: BookingV1.BookingsService {
                 templateID: booking.serviceTemplateId, locationID: booking.locationId, start: Int64(start.timeIntervalSince1970.rounded(.down)),
                 bookableIDs: asked.isEmpty ? booking.assignedBookables.map(\.bookableId) : asked.map(\.lowercasedString),
                 durationMinutes: try Self.variableMinutes(db, caller, booking), nights: Int(booking.nights), seats: Int(booking.participantCount),
-                walkIn: caller.worksDesk(location: booking.locationId), excluding: [booking.id])
+                excluding: [booking.id])
             let offered: OfferedSlot
             do {
                 offered = try ledger.offer(db, organizationID: caller.organization.id, slot, now: now.seconds)

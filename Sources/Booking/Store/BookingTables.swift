@@ -255,6 +255,10 @@ enum BookingTables {
             conditions.append("b.starts_at < ?")
             arguments.append(to * 1_000_000)
         }
+        if let endsAfter = filter.endsAfter {
+            conditions.append("b.ends_at > ?")
+            arguments.append(endsAfter * 1_000_000)
+        }
         if !filter.statuses.isEmpty {
             conditions.append("b.status IN (\(placeholders(filter.statuses.count)))")
             arguments += filter.statuses.map(\.columnValue)
@@ -352,6 +356,8 @@ struct BookingFilter: Sendable {
     /// UTC seconds.
     var from: Int64?
     var to: Int64?
+    /// Ending after this (UTC seconds): what overlaps a span.
+    var endsAfter: Int64?
     var statuses: [BookingV1.BookingStatus] = []
     /// The bookings the caller may see, when not all of them.
     var visibleTo: Visibility?

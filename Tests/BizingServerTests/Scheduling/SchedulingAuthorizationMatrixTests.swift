@@ -16,6 +16,9 @@ import Testing
 /// change every calendar, a manager those of bookables at the locations they
 /// manage, a provider their own; everyone else in the organization is
 /// PERMISSION_DENIED; a stranger to it NOT_FOUND; no credential UNAUTHENTICATED.
+/// Searches are the exception: any signed-in user may search an
+/// organization's offering (clients book what they find), so the owner of
+/// another organization searches this one as a client.
 ///
 /// The target is one provider's bookable at location A (its provider is the
 /// `.provider` caller). The in-scope manager manages A, the out-of-scope one
@@ -70,6 +73,9 @@ import Testing
         .managerOutOfScope: .permissionDenied, .staff: .permissionDenied, .otherProvider: .permissionDenied, .staffService: .permissionDenied,
     ]
 
+    /// Searches: every signed-in user, as a client or a member.
+    fileprivate static let searches: [Caller: StatusCode] = reads.merging([.otherOrganization: .ok]) { _, client in client }
+
     // MARK: - Rows
 
     fileprivate static let rows: [Row] = [
@@ -106,10 +112,10 @@ import Testing
         Row(SchedulingV1.Calendars.listBlockedTimes, reads) { w, _ in
             SchedulingV1.ListBlockedTimesRequest(organizationId: w.org.id, bookableId: w.target)
         },
-        Row(SchedulingV1.Availability.searchAvailability, reads) { w, _ in
+        Row(SchedulingV1.Availability.searchAvailability, searches) { w, _ in
             SchedulingV1.SearchAvailabilityRequest(organizationId: w.org.id, serviceTemplateId: w.template, fromDate: "2026-06-02", toDate: "2026-06-05")
         },
-        Row(SchedulingV1.Availability.streamAvailability, reads) { w, _ in
+        Row(SchedulingV1.Availability.streamAvailability, searches) { w, _ in
             SchedulingV1.SearchAvailabilityRequest(organizationId: w.org.id, serviceTemplateId: w.template, fromDate: "2026-06-02", toDate: "2026-09-30")
         },
         Row(SchedulingV1.Availability.checkInterval, reads) { w, _ in
