@@ -1443,12 +1443,12 @@ extension BookingV1 {
             input: BookingV1.GetBookingRequest.descriptor, output: BookingV1.Booking.descriptor,
             serverStreaming: false, documentation: ""
         )
-        /// Filters combine; newest start first is not offered: bookings come in
+        /// The bookings the caller may see that match every filter given, in
         /// start order, then id.
         public static let list = MethodDescriptor(
             service: "bizing.booking.v1.Bookings", name: "List",
             input: BookingV1.ListBookingsRequest.descriptor, output: BookingV1.ListBookingsResponse.descriptor,
-            serverStreaming: false, documentation: "Filters combine; newest start first is not offered: bookings come in\nstart order, then id."
+            serverStreaming: false, documentation: "The bookings the caller may see that match every filter given, in\nstart order, then id."
         )
         /// A provider's bookings on one local day, in start order.
         public static let agenda = MethodDescriptor(
@@ -1535,7 +1535,7 @@ extension BookingV1 {
         /// Books a slot: directly, or from a hold (hold_id).
         func create(_ request: BookingV1.CreateBookingRequest, context: ServerCallContext) async throws -> BookingV1.Booking
         func get(_ request: BookingV1.GetBookingRequest, context: ServerCallContext) async throws -> BookingV1.Booking
-        /// Filters combine; newest start first is not offered: bookings come in
+        /// The bookings the caller may see that match every filter given, in
         /// start order, then id.
         func list(_ request: BookingV1.ListBookingsRequest, context: ServerCallContext) async throws -> BookingV1.ListBookingsResponse
         /// A provider's bookings on one local day, in start order.

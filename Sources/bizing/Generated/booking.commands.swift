@@ -221,7 +221,7 @@ extension GeneratedCommands {
         struct ListCommand: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "list",
-                abstract: "Filters combine; newest start first is not offered: bookings come in start order, then id.",
+                abstract: "The bookings the caller may see that match every filter given, in start order, then id.",
                 discussion: "The request is a bizing.booking.v1.ListBookingsRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- location_id (string, --location-id)\n- bookable_id (string, --bookable-id): Bookings assigned this bookable.\n- user_id (string, --user-id): Bookings this user takes part in or booked.\n- household_id (string, --household-id)\n- from_time (google.protobuf.Timestamp, --from-time): Starting at or after from_time and before to_time.\n- to_time (google.protobuf.Timestamp, --to-time)\n- statuses (repeated enum bizing.booking.v1.BookingStatus, --statuses): Any of these (empty: any status).\n- page_size (uint32, --page-size): 0: 50; larger than 500: 500.\n- page_token (string, --page-token)\n\nPrints the bizing.booking.v1.ListBookingsResponse as JSON.")
 
             @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))

@@ -59,7 +59,7 @@ extension BookingV1.Bookings {
             try await connection.unary(BookingV1.Bookings.get.fullName, request, as: BookingV1.Booking.self, metadata: metadata, timeout: timeout)
         }
 
-        /// Filters combine; newest start first is not offered: bookings come in
+        /// The bookings the caller may see that match every filter given, in
         /// start order, then id.
         public func list(_ request: BookingV1.ListBookingsRequest, metadata: [MetadataEntry] = [], timeout: Duration? = nil) async throws -> BookingV1.ListBookingsResponse {
             try await connection.unary(BookingV1.Bookings.list.fullName, request, as: BookingV1.ListBookingsResponse.self, metadata: metadata, timeout: timeout)
