@@ -756,6 +756,7 @@ extension BookingV1 {
 
 extension BookingV1 {
     public struct HoldSlotRequest: Codable, Hashable, Sendable {
+        /// The organization (its id: identity sessions who-am-i lists yours).
         public var organizationId: String = ""
         public var slot: BookingV1.SlotChoice? = nil
         /// A group class: seats to keep (0: 1).
@@ -792,6 +793,7 @@ extension BookingV1 {
 
 extension BookingV1 {
     public struct HoldRequest: Codable, Hashable, Sendable {
+        /// The organization (its id: identity sessions who-am-i lists yours).
         public var organizationId: String = ""
         public var holdId: String = ""
 
@@ -819,6 +821,7 @@ extension BookingV1 {
 
 extension BookingV1 {
     public struct ConvertHoldRequest: Codable, Hashable, Sendable {
+        /// The organization (its id: identity sessions who-am-i lists yours).
         public var organizationId: String = ""
         public var holdId: String = ""
         /// Who takes part: as many as the hold's seats (1 unless a group class).
@@ -864,6 +867,7 @@ extension BookingV1 {
 
 extension BookingV1 {
     public struct CreateBookingRequest: Codable, Hashable, Sendable {
+        /// The organization (its id: identity sessions who-am-i lists yours).
         public var organizationId: String = ""
         /// The slot; or hold_id, and the slot is the hold's.
         public var slot: BookingV1.SlotChoice? = nil
@@ -921,6 +925,7 @@ extension BookingV1 {
 
 extension BookingV1 {
     public struct GetBookingRequest: Codable, Hashable, Sendable {
+        /// The organization (its id: identity sessions who-am-i lists yours).
         public var organizationId: String = ""
         public var bookingId: String = ""
 
@@ -948,6 +953,7 @@ extension BookingV1 {
 
 extension BookingV1 {
     public struct ListBookingsRequest: Codable, Hashable, Sendable {
+        /// The organization (its id: identity sessions who-am-i lists yours).
         public var organizationId: String = ""
         public var locationId: String = ""
         /// Bookings assigned this bookable.
@@ -1039,6 +1045,7 @@ extension BookingV1 {
 
 extension BookingV1 {
     public struct AgendaRequest: Codable, Hashable, Sendable {
+        /// The organization (its id: identity sessions who-am-i lists yours).
         public var organizationId: String = ""
         /// A provider (empty: the caller's own provider bookable at the organization).
         public var bookableId: String = ""
@@ -1108,6 +1115,7 @@ extension BookingV1 {
 
 extension BookingV1 {
     public struct BookingActionRequest: Codable, Hashable, Sendable {
+        /// The organization (its id: identity sessions who-am-i lists yours).
         public var organizationId: String = ""
         public var bookingId: String = ""
 
@@ -1135,6 +1143,7 @@ extension BookingV1 {
 
 extension BookingV1 {
     public struct CheckInRequest: Codable, Hashable, Sendable {
+        /// The organization (its id: identity sessions who-am-i lists yours).
         public var organizationId: String = ""
         public var bookingId: String = ""
         /// One participant (empty: everyone taking part).
@@ -1167,6 +1176,7 @@ extension BookingV1 {
 
 extension BookingV1 {
     public struct CancelBookingRequest: Codable, Hashable, Sendable {
+        /// The organization (its id: identity sessions who-am-i lists yours).
         public var organizationId: String = ""
         public var bookingId: String = ""
         /// Unspecified: client for a client, provider for staff. System is for
@@ -1205,6 +1215,7 @@ extension BookingV1 {
 
 extension BookingV1 {
     public struct RescheduleBookingRequest: Codable, Hashable, Sendable {
+        /// The organization (its id: identity sessions who-am-i lists yours).
         public var organizationId: String = ""
         public var bookingId: String = ""
         /// The new start (UTC), a start SearchAvailability offers for the
@@ -1244,6 +1255,7 @@ extension BookingV1 {
 
 extension BookingV1 {
     public struct AddParticipantsRequest: Codable, Hashable, Sendable {
+        /// The organization (its id: identity sessions who-am-i lists yours).
         public var organizationId: String = ""
         public var bookingId: String = ""
         public var participants: [BookingV1.Participant] = []
@@ -1275,6 +1287,7 @@ extension BookingV1 {
 
 extension BookingV1 {
     public struct RemoveParticipantRequest: Codable, Hashable, Sendable {
+        /// The organization (its id: identity sessions who-am-i lists yours).
         public var organizationId: String = ""
         public var bookingId: String = ""
         public var participantId: String = ""
@@ -1306,6 +1319,7 @@ extension BookingV1 {
 
 extension BookingV1 {
     public struct ReassignBookableRequest: Codable, Hashable, Sendable {
+        /// The organization (its id: identity sessions who-am-i lists yours).
         public var organizationId: String = ""
         public var bookingId: String = ""
         /// The assigned bookable to replace.

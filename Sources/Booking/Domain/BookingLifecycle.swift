@@ -35,12 +35,12 @@ public enum BookingEvent: Hashable, Sendable {
 
     var name: String {
         switch self {
-        case .confirm: "confirm"
-        case .approve: "approve"
-        case .checkIn: "check in"
-        case .complete: "complete"
-        case .markNoShow: "mark as a no-show"
-        case .cancel: "cancel"
+        case .confirm: "be confirmed"
+        case .approve: "be approved"
+        case .checkIn: "be checked in"
+        case .complete: "be completed"
+        case .markNoShow: "be marked a no-show"
+        case .cancel: "be cancelled"
         }
     }
 }

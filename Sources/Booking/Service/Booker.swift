@@ -51,6 +51,7 @@ struct Booker {
         var household = try Self.household(db, order.householdID, caller: caller)
         var slot = order.slot
         slot.seats = Participants.takingPart(participants)
+        slot.seatsField = "participants"
         slot.walkIn = desk && order.source == .walkIn
 
         // Who may book whom: before the slot is looked at, so a refusal says nothing of availability.

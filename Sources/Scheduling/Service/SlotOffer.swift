@@ -23,6 +23,8 @@ public struct SlotWanted: Sendable {
     public var excluding: Set<String>
     /// The request's path to these fields, for violations ("slot.").
     public var fieldPrefix: String
+    /// The request's field the seats come from ("seats", "participants").
+    public var seatsField: String = "seats"
 
     public init(
         templateID: String, locationID: String, start: Int64, bookableIDs: [String] = [], durationMinutes: Int = 0, nights: Int = 0,
@@ -89,7 +91,7 @@ extension SchedulingLedger {
             plan = try SearchPlan.resolve(db, organizationID: organizationID, SearchQuery(request, maximumDays: 1))
         } catch let failure as ValidationFailure {
             throw ValidationFailure(failure.violations.map {
-                InvalidField(field: wanted.fieldPrefix + $0.field, rule: $0.rule, description: $0.description)
+                InvalidField(field: $0.field == "seats" ? wanted.seatsField : wanted.fieldPrefix + $0.field, rule: $0.rule, description: $0.description)
             })
         }
         let local = plan.clock.wallClock(at: wanted.start)

@@ -18,9 +18,9 @@ extension GeneratedCommands {
             static let configuration = CommandConfiguration(
                 commandName: "hold-slot",
                 abstract: "Reserves the bookables of the slot at start_time for the template's hold minutes (its reservation settings must enable holds).",
-                discussion: "The request is a bizing.booking.v1.HoldSlotRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- slot (message bizing.booking.v1.SlotChoice, --data only)\n- seats (uint32, --seats): A group class: seats to keep (0: 1).\n- on_expiry (enum bizing.booking.v1.OnExpiry, --on-expiry)\n\nPrints the bizing.booking.v1.Hold as JSON.")
+                discussion: "The request is a bizing.booking.v1.HoldSlotRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- slot (message bizing.booking.v1.SlotChoice, --data only)\n- seats (uint32, --seats): A group class: seats to keep (0: 1).\n- on_expiry (enum bizing.booking.v1.OnExpiry, --on-expiry)\n\nPrints the bizing.booking.v1.Hold as JSON.")
 
-            @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("organization-id"), help: ArgumentHelp("The organization (its id: identity sessions who-am-i lists yours).", valueName: "string"))
             var fieldOrganizationId: String?
 
             @Option(name: .customLong("seats"), help: ArgumentHelp("A group class: seats to keep (0: 1).", valueName: "uint32"))
@@ -45,9 +45,9 @@ extension GeneratedCommands {
             static let configuration = CommandConfiguration(
                 commandName: "extend-hold",
                 abstract: "Another hold_minutes from now, up to max_hold_minutes after the hold was made. The holder only.",
-                discussion: "The request is a bizing.booking.v1.HoldRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- hold_id (string, --hold-id)\n\nPrints the bizing.booking.v1.Hold as JSON.")
+                discussion: "The request is a bizing.booking.v1.HoldRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- hold_id (string, --hold-id)\n\nPrints the bizing.booking.v1.Hold as JSON.")
 
-            @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("organization-id"), help: ArgumentHelp("The organization (its id: identity sessions who-am-i lists yours).", valueName: "string"))
             var fieldOrganizationId: String?
 
             @Option(name: .customLong("hold-id"), help: ArgumentHelp("", valueName: "string"))
@@ -68,9 +68,9 @@ extension GeneratedCommands {
             static let configuration = CommandConfiguration(
                 commandName: "release-hold",
                 abstract: "Frees the slot at once. The holder (or booking staff).",
-                discussion: "The request is a bizing.booking.v1.HoldRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- hold_id (string, --hold-id)\n\nPrints the bizing.booking.v1.Hold as JSON.")
+                discussion: "The request is a bizing.booking.v1.HoldRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- hold_id (string, --hold-id)\n\nPrints the bizing.booking.v1.Hold as JSON.")
 
-            @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("organization-id"), help: ArgumentHelp("The organization (its id: identity sessions who-am-i lists yours).", valueName: "string"))
             var fieldOrganizationId: String?
 
             @Option(name: .customLong("hold-id"), help: ArgumentHelp("", valueName: "string"))
@@ -91,9 +91,9 @@ extension GeneratedCommands {
             static let configuration = CommandConfiguration(
                 commandName: "get-hold",
                 abstract: "Calls bizing.booking.v1.Holds/GetHold.",
-                discussion: "The request is a bizing.booking.v1.HoldRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- hold_id (string, --hold-id)\n\nPrints the bizing.booking.v1.Hold as JSON.")
+                discussion: "The request is a bizing.booking.v1.HoldRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- hold_id (string, --hold-id)\n\nPrints the bizing.booking.v1.Hold as JSON.")
 
-            @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("organization-id"), help: ArgumentHelp("The organization (its id: identity sessions who-am-i lists yours).", valueName: "string"))
             var fieldOrganizationId: String?
 
             @Option(name: .customLong("hold-id"), help: ArgumentHelp("", valueName: "string"))
@@ -114,9 +114,9 @@ extension GeneratedCommands {
             static let configuration = CommandConfiguration(
                 commandName: "convert-hold",
                 abstract: "Turns a live hold into a booking on the slot it holds. The holder only.",
-                discussion: "The request is a bizing.booking.v1.ConvertHoldRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- hold_id (string, --hold-id)\n- participants (repeated message bizing.booking.v1.Participant, --data only): Who takes part: as many as the hold's seats (1 unless a group class). Empty: the holder.\n- household_id (string, --household-id)\n- notes (string, --notes)\n- source (enum bizing.booking.v1.BookingSource, --source)\n\nPrints the bizing.booking.v1.Booking as JSON.")
+                discussion: "The request is a bizing.booking.v1.ConvertHoldRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- hold_id (string, --hold-id)\n- participants (repeated message bizing.booking.v1.Participant, --data only): Who takes part: as many as the hold's seats (1 unless a group class). Empty: the holder.\n- household_id (string, --household-id)\n- notes (string, --notes)\n- source (enum bizing.booking.v1.BookingSource, --source)\n\nPrints the bizing.booking.v1.Booking as JSON.")
 
-            @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("organization-id"), help: ArgumentHelp("The organization (its id: identity sessions who-am-i lists yours).", valueName: "string"))
             var fieldOrganizationId: String?
 
             @Option(name: .customLong("hold-id"), help: ArgumentHelp("", valueName: "string"))
@@ -160,9 +160,9 @@ extension GeneratedCommands {
             static let configuration = CommandConfiguration(
                 commandName: "create",
                 abstract: "Books a slot: directly, or from a hold (hold_id).",
-                discussion: "The request is a bizing.booking.v1.CreateBookingRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- slot (message bizing.booking.v1.SlotChoice, --data only): The slot; or hold_id, and the slot is the hold's.\n- hold_id (string, --hold-id)\n- participants (repeated message bizing.booking.v1.Participant, --data only): 1 to 100 participants. Empty: the caller alone.\n- household_id (string, --household-id): Required when booking for another member of a household.\n- notes (string, --notes): Up to 2,000 characters.\n- source (enum bizing.booking.v1.BookingSource, --source)\n- technician_user_id (string, --technician-user-id): A company provider whose dispatch is customer choice: the technician wanted (one of its technicians, free then).\n\nPrints the bizing.booking.v1.Booking as JSON.")
+                discussion: "The request is a bizing.booking.v1.CreateBookingRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- slot (message bizing.booking.v1.SlotChoice, --data only): The slot; or hold_id, and the slot is the hold's.\n- hold_id (string, --hold-id)\n- participants (repeated message bizing.booking.v1.Participant, --data only): 1 to 100 participants. Empty: the caller alone.\n- household_id (string, --household-id): Required when booking for another member of a household.\n- notes (string, --notes): Up to 2,000 characters.\n- source (enum bizing.booking.v1.BookingSource, --source)\n- technician_user_id (string, --technician-user-id): A company provider whose dispatch is customer choice: the technician wanted (one of its technicians, free then).\n\nPrints the bizing.booking.v1.Booking as JSON.")
 
-            @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("organization-id"), help: ArgumentHelp("The organization (its id: identity sessions who-am-i lists yours).", valueName: "string"))
             var fieldOrganizationId: String?
 
             @Option(name: .customLong("hold-id"), help: ArgumentHelp("", valueName: "string"))
@@ -199,9 +199,9 @@ extension GeneratedCommands {
             static let configuration = CommandConfiguration(
                 commandName: "get",
                 abstract: "Calls bizing.booking.v1.Bookings/Get.",
-                discussion: "The request is a bizing.booking.v1.GetBookingRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- booking_id (string, --booking-id)\n\nPrints the bizing.booking.v1.Booking as JSON.")
+                discussion: "The request is a bizing.booking.v1.GetBookingRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- booking_id (string, --booking-id)\n\nPrints the bizing.booking.v1.Booking as JSON.")
 
-            @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("organization-id"), help: ArgumentHelp("The organization (its id: identity sessions who-am-i lists yours).", valueName: "string"))
             var fieldOrganizationId: String?
 
             @Option(name: .customLong("booking-id"), help: ArgumentHelp("", valueName: "string"))
@@ -222,9 +222,9 @@ extension GeneratedCommands {
             static let configuration = CommandConfiguration(
                 commandName: "list",
                 abstract: "The bookings the caller may see that match every filter given, in start order, then id.",
-                discussion: "The request is a bizing.booking.v1.ListBookingsRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- location_id (string, --location-id)\n- bookable_id (string, --bookable-id): Bookings assigned this bookable.\n- user_id (string, --user-id): Bookings this user takes part in or booked.\n- household_id (string, --household-id)\n- from_time (google.protobuf.Timestamp, --from-time): Starting at or after from_time and before to_time.\n- to_time (google.protobuf.Timestamp, --to-time)\n- statuses (repeated enum bizing.booking.v1.BookingStatus, --statuses): Any of these (empty: any status).\n- page_size (uint32, --page-size): 0: 50; larger than 500: 500.\n- page_token (string, --page-token)\n\nPrints the bizing.booking.v1.ListBookingsResponse as JSON.")
+                discussion: "The request is a bizing.booking.v1.ListBookingsRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- location_id (string, --location-id)\n- bookable_id (string, --bookable-id): Bookings assigned this bookable.\n- user_id (string, --user-id): Bookings this user takes part in or booked.\n- household_id (string, --household-id)\n- from_time (google.protobuf.Timestamp, --from-time): Starting at or after from_time and before to_time.\n- to_time (google.protobuf.Timestamp, --to-time)\n- statuses (repeated enum bizing.booking.v1.BookingStatus, --statuses): Any of these (empty: any status).\n- page_size (uint32, --page-size): 0: 50; larger than 500: 500.\n- page_token (string, --page-token)\n\nPrints the bizing.booking.v1.ListBookingsResponse as JSON.")
 
-            @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("organization-id"), help: ArgumentHelp("The organization (its id: identity sessions who-am-i lists yours).", valueName: "string"))
             var fieldOrganizationId: String?
 
             @Option(name: .customLong("location-id"), help: ArgumentHelp("", valueName: "string"))
@@ -277,9 +277,9 @@ extension GeneratedCommands {
             static let configuration = CommandConfiguration(
                 commandName: "agenda",
                 abstract: "A provider's bookings on one local day, in start order.",
-                discussion: "The request is a bizing.booking.v1.AgendaRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- bookable_id (string, --bookable-id): A provider (empty: the caller's own provider bookable at the organization).\n- date (string, --date): A local date (YYYY-MM-DD) in the provider's zone.\n\nPrints the bizing.booking.v1.AgendaResponse as JSON.")
+                discussion: "The request is a bizing.booking.v1.AgendaRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- bookable_id (string, --bookable-id): A provider (empty: the caller's own provider bookable at the organization).\n- date (string, --date): A local date (YYYY-MM-DD) in the provider's zone.\n\nPrints the bizing.booking.v1.AgendaResponse as JSON.")
 
-            @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("organization-id"), help: ArgumentHelp("The organization (its id: identity sessions who-am-i lists yours).", valueName: "string"))
             var fieldOrganizationId: String?
 
             @Option(name: .customLong("bookable-id"), help: ArgumentHelp("A provider (empty: the caller's own provider bookable at the organization).", valueName: "string"))
@@ -304,9 +304,9 @@ extension GeneratedCommands {
             static let configuration = CommandConfiguration(
                 commandName: "confirm",
                 abstract: "reserved -> confirmed. Booking managers.",
-                discussion: "The request is a bizing.booking.v1.BookingActionRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- booking_id (string, --booking-id)\n\nPrints the bizing.booking.v1.Booking as JSON.")
+                discussion: "The request is a bizing.booking.v1.BookingActionRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- booking_id (string, --booking-id)\n\nPrints the bizing.booking.v1.Booking as JSON.")
 
-            @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("organization-id"), help: ArgumentHelp("The organization (its id: identity sessions who-am-i lists yours).", valueName: "string"))
             var fieldOrganizationId: String?
 
             @Option(name: .customLong("booking-id"), help: ArgumentHelp("", valueName: "string"))
@@ -327,9 +327,9 @@ extension GeneratedCommands {
             static let configuration = CommandConfiguration(
                 commandName: "approve",
                 abstract: "pending -> confirmed (or reserved while a deposit is due): the household primary the booking waits for, or a booking manager.",
-                discussion: "The request is a bizing.booking.v1.BookingActionRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- booking_id (string, --booking-id)\n\nPrints the bizing.booking.v1.Booking as JSON.")
+                discussion: "The request is a bizing.booking.v1.BookingActionRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- booking_id (string, --booking-id)\n\nPrints the bizing.booking.v1.Booking as JSON.")
 
-            @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("organization-id"), help: ArgumentHelp("The organization (its id: identity sessions who-am-i lists yours).", valueName: "string"))
             var fieldOrganizationId: String?
 
             @Option(name: .customLong("booking-id"), help: ArgumentHelp("", valueName: "string"))
@@ -350,9 +350,9 @@ extension GeneratedCommands {
             static let configuration = CommandConfiguration(
                 commandName: "check-in",
                 abstract: "confirmed -> checked_in, or one participant checked in (the booking follows when it is the first).",
-                discussion: "The request is a bizing.booking.v1.CheckInRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- booking_id (string, --booking-id)\n- participant_id (string, --participant-id): One participant (empty: everyone taking part).\n\nPrints the bizing.booking.v1.Booking as JSON.")
+                discussion: "The request is a bizing.booking.v1.CheckInRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- booking_id (string, --booking-id)\n- participant_id (string, --participant-id): One participant (empty: everyone taking part).\n\nPrints the bizing.booking.v1.Booking as JSON.")
 
-            @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("organization-id"), help: ArgumentHelp("The organization (its id: identity sessions who-am-i lists yours).", valueName: "string"))
             var fieldOrganizationId: String?
 
             @Option(name: .customLong("booking-id"), help: ArgumentHelp("", valueName: "string"))
@@ -377,9 +377,9 @@ extension GeneratedCommands {
             static let configuration = CommandConfiguration(
                 commandName: "complete",
                 abstract: "checked_in -> completed.",
-                discussion: "The request is a bizing.booking.v1.BookingActionRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- booking_id (string, --booking-id)\n\nPrints the bizing.booking.v1.Booking as JSON.")
+                discussion: "The request is a bizing.booking.v1.BookingActionRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- booking_id (string, --booking-id)\n\nPrints the bizing.booking.v1.Booking as JSON.")
 
-            @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("organization-id"), help: ArgumentHelp("The organization (its id: identity sessions who-am-i lists yours).", valueName: "string"))
             var fieldOrganizationId: String?
 
             @Option(name: .customLong("booking-id"), help: ArgumentHelp("", valueName: "string"))
@@ -400,9 +400,9 @@ extension GeneratedCommands {
             static let configuration = CommandConfiguration(
                 commandName: "mark-no-show",
                 abstract: "confirmed -> no_show, only from the start plus the organization's no-show grace period. Frees the bookables' remaining time.",
-                discussion: "The request is a bizing.booking.v1.BookingActionRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- booking_id (string, --booking-id)\n\nPrints the bizing.booking.v1.Booking as JSON.")
+                discussion: "The request is a bizing.booking.v1.BookingActionRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- booking_id (string, --booking-id)\n\nPrints the bizing.booking.v1.Booking as JSON.")
 
-            @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("organization-id"), help: ArgumentHelp("The organization (its id: identity sessions who-am-i lists yours).", valueName: "string"))
             var fieldOrganizationId: String?
 
             @Option(name: .customLong("booking-id"), help: ArgumentHelp("", valueName: "string"))
@@ -423,9 +423,9 @@ extension GeneratedCommands {
             static let configuration = CommandConfiguration(
                 commandName: "cancel",
                 abstract: "reserved, pending or confirmed -> cancelled; frees the time at once.",
-                discussion: "The request is a bizing.booking.v1.CancelBookingRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- booking_id (string, --booking-id)\n- cancelled_by (enum bizing.booking.v1.CancelledBy, --cancelled-by): Unspecified: client for a client, provider for staff. System is for service tokens.\n- reason (string, --reason): Up to 500 characters.\n\nPrints the bizing.booking.v1.Booking as JSON.")
+                discussion: "The request is a bizing.booking.v1.CancelBookingRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- booking_id (string, --booking-id)\n- cancelled_by (enum bizing.booking.v1.CancelledBy, --cancelled-by): Unspecified: client for a client, provider for staff. System is for service tokens.\n- reason (string, --reason): Up to 500 characters.\n\nPrints the bizing.booking.v1.Booking as JSON.")
 
-            @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("organization-id"), help: ArgumentHelp("The organization (its id: identity sessions who-am-i lists yours).", valueName: "string"))
             var fieldOrganizationId: String?
 
             @Option(name: .customLong("booking-id"), help: ArgumentHelp("", valueName: "string"))
@@ -454,9 +454,9 @@ extension GeneratedCommands {
             static let configuration = CommandConfiguration(
                 commandName: "reschedule",
                 abstract: "Moves the booking to another start: the new time is taken and the old released in one transaction, or nothing changes.",
-                discussion: "The request is a bizing.booking.v1.RescheduleBookingRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- booking_id (string, --booking-id)\n- start_time (google.protobuf.Timestamp, --start-time): The new start (UTC), a start SearchAvailability offers for the booking's template, length and seats.\n- bookable_ids (repeated string, --bookable-ids): Bookables wanted at the new time (empty: those the booking has, where free; otherwise assigned as a search assigns them).\n\nPrints the bizing.booking.v1.Booking as JSON.")
+                discussion: "The request is a bizing.booking.v1.RescheduleBookingRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- booking_id (string, --booking-id)\n- start_time (google.protobuf.Timestamp, --start-time): The new start (UTC), a start SearchAvailability offers for the booking's template, length and seats.\n- bookable_ids (repeated string, --bookable-ids): Bookables wanted at the new time (empty: those the booking has, where free; otherwise assigned as a search assigns them).\n\nPrints the bizing.booking.v1.Booking as JSON.")
 
-            @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("organization-id"), help: ArgumentHelp("The organization (its id: identity sessions who-am-i lists yours).", valueName: "string"))
             var fieldOrganizationId: String?
 
             @Option(name: .customLong("booking-id"), help: ArgumentHelp("", valueName: "string"))
@@ -485,9 +485,9 @@ extension GeneratedCommands {
             static let configuration = CommandConfiguration(
                 commandName: "add-participants",
                 abstract: "Adds participants, within the class's seats (a group) or one participant taking part (an individual service; observers aside).",
-                discussion: "The request is a bizing.booking.v1.AddParticipantsRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- booking_id (string, --booking-id)\n- participants (repeated message bizing.booking.v1.Participant, --data only)\n\nPrints the bizing.booking.v1.Booking as JSON.")
+                discussion: "The request is a bizing.booking.v1.AddParticipantsRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- booking_id (string, --booking-id)\n- participants (repeated message bizing.booking.v1.Participant, --data only)\n\nPrints the bizing.booking.v1.Booking as JSON.")
 
-            @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("organization-id"), help: ArgumentHelp("The organization (its id: identity sessions who-am-i lists yours).", valueName: "string"))
             var fieldOrganizationId: String?
 
             @Option(name: .customLong("booking-id"), help: ArgumentHelp("", valueName: "string"))
@@ -508,9 +508,9 @@ extension GeneratedCommands {
             static let configuration = CommandConfiguration(
                 commandName: "remove-participant",
                 abstract: "Removes one participant (not the last one taking part).",
-                discussion: "The request is a bizing.booking.v1.RemoveParticipantRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- booking_id (string, --booking-id)\n- participant_id (string, --participant-id)\n\nPrints the bizing.booking.v1.Booking as JSON.")
+                discussion: "The request is a bizing.booking.v1.RemoveParticipantRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- booking_id (string, --booking-id)\n- participant_id (string, --participant-id)\n\nPrints the bizing.booking.v1.Booking as JSON.")
 
-            @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("organization-id"), help: ArgumentHelp("The organization (its id: identity sessions who-am-i lists yours).", valueName: "string"))
             var fieldOrganizationId: String?
 
             @Option(name: .customLong("booking-id"), help: ArgumentHelp("", valueName: "string"))
@@ -535,9 +535,9 @@ extension GeneratedCommands {
             static let configuration = CommandConfiguration(
                 commandName: "reassign-bookable",
                 abstract: "Replaces one assigned bookable by another free one, where the requirement allows substitution; or, for a company provider, sends a technician as its dispatch method says.",
-                discussion: "The request is a bizing.booking.v1.ReassignBookableRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id)\n- booking_id (string, --booking-id)\n- bookable_id (string, --bookable-id): The assigned bookable to replace.\n- new_bookable_id (string, --new-bookable-id): Its replacement: free, and qualifying for the same requirement. For a company provider, empty: keep it and choose the technician.\n- technician_user_id (string, --technician-user-id): A company provider: the technician to send (customer choice or manual dispatch); empty under auto-assign: the dispatcher picks.\n\nPrints the bizing.booking.v1.Booking as JSON.")
+                discussion: "The request is a bizing.booking.v1.ReassignBookableRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- booking_id (string, --booking-id)\n- bookable_id (string, --bookable-id): The assigned bookable to replace.\n- new_bookable_id (string, --new-bookable-id): Its replacement: free, and qualifying for the same requirement. For a company provider, empty: keep it and choose the technician.\n- technician_user_id (string, --technician-user-id): A company provider: the technician to send (customer choice or manual dispatch); empty under auto-assign: the dispatcher picks.\n\nPrints the bizing.booking.v1.Booking as JSON.")
 
-            @Option(name: .customLong("organization-id"), help: ArgumentHelp("", valueName: "string"))
+            @Option(name: .customLong("organization-id"), help: ArgumentHelp("The organization (its id: identity sessions who-am-i lists yours).", valueName: "string"))
             var fieldOrganizationId: String?
 
             @Option(name: .customLong("booking-id"), help: ArgumentHelp("", valueName: "string"))
