@@ -50,6 +50,9 @@ struct DemoCatalog {
         let lena: C.Bookable
         let rooms: [C.Bookable]
         let sauna: C.Bookable
+        let massage: C.ServiceTemplate
+        let yoga: C.ServiceTemplate
+        let riverside: C.Location
     }
 
     @discardableResult
@@ -219,6 +222,6 @@ struct DemoCatalog {
             enrollmentType: .both, fullProgramPrice: usd(12000), dropInPrice: usd(2500), minAttendanceRequired: 4, allowMissedSessions: true,
             status: .active),
             organizationID: organizationID)
-        return Seeded(priya: priya, marco: esthetician, lena: lena, rooms: rooms, sauna: saunaPod)
+        return Seeded(priya: priya, marco: esthetician, lena: lena, rooms: rooms, sauna: saunaPod, massage: massage, yoga: yoga, riverside: riverside)
     }
 }

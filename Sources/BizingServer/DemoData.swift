@@ -4,6 +4,7 @@ import BizingAPI
 import Catalog
 public import Identity
 import Scheduling
+import Booking
 public import Logging
 
 /// The data a new user finds in the embedded default: a spa with a person
@@ -70,20 +71,25 @@ public enum DemoData {
         let company = try await identity.createHousehold(
             name: "Bloom Bridal Beauty Co.", kind: .company, primary: bloom.id,
             members: stylists.dropFirst().map { HouseholdMemberRecord.new(userID: $0, role: .adult, relationship: .employee) })
+        var seeded: DemoCatalog.Seeded?
         if let providerID {
-            let seeded = try await catalog.seed(downtown: downtown, riverside: riverside, providerUserID: providerID, stylists: (company.id, stylists))
-            try await DemoScheduling(scheduling: SchedulingProvisioning(store), organizationID: organizationID, now: store.clock.now).seed(seeded)
+            seeded = try await catalog.seed(downtown: downtown, riverside: riverside, providerUserID: providerID, stylists: (company.id, stylists))
+            try await DemoScheduling(scheduling: SchedulingProvisioning(store), organizationID: organizationID, now: store.clock.now).seed(seeded!)
         }
         if let clientID {
             // A family: the client, their partner (who signs in) and a child (who does not).
             let partner = try await identity.insertUser(try user("partner@demo.bizing.dev", "Pat Client"))
             let child = try await identity.insertUser(NewUser(email: nil, name: "Charlie Client", phone: nil, passwordHash: nil))
-            _ = try await identity.createHousehold(
+            let family = try await identity.createHousehold(
                 name: "The Clients", kind: .family, primary: clientID,
                 members: [
                     HouseholdMemberRecord.new(userID: partner.id, role: .adult, relationship: .spouse),
                     HouseholdMemberRecord.new(userID: child.id, role: .minor, managedBy: [partner.id], relationship: .child, dateOfBirth: "2016-05-14"),
                 ])
+            if let seeded {
+                try await DemoBookings(booking: BookingProvisioning(store), organizationID: organizationID, now: store.clock.now)
+                    .seed(seeded, client: clientID, partner: partner.id, family: family.id)
+            }
         }
         logger.info("demo data seeded", metadata: [
             "organization": "\(organizationSlug)", "sign-in": "bizing login --email owner@demo.bizing.dev (password: \(password))",

@@ -18,3 +18,11 @@ public struct Principal: Hashable, Sendable {
         return nil
     }
 }
+
+extension Principal {
+    /// A user acting in-process (the demo data, benchmarks, fixtures),
+    /// through the same rules as a call: no session or token exists for it.
+    public static func inProcess(userID: UUID) -> Principal {
+        Principal(credential: .session(id: UUID(), userID: userID), expiresAt: nil)
+    }
+}

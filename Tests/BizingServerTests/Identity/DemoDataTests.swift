@@ -34,6 +34,16 @@ import Testing
                 let households = try await IdentityV1.Households.Client(client).list(
                     IdentityV1.ListHouseholdsRequest(), metadata: [MetadataEntry(key: "authorization", value: "Bearer \(signedIn.token)")])
                 #expect(households.households.map { $0.members.count } == [3], "the client's family: partner and child")
+                // Chris's bookings: a massage with Priya (the deposit due) and a yoga class for two.
+                let organizationID = try #require(try await sessions.whoAmI(
+                    IdentityV1.WhoAmIRequest(), metadata: [MetadataEntry(key: "authorization", value: "Bearer \(signIn(sessions, DemoData.people[0].email))")]
+                ).memberships.first?.organizationId)
+                let mine = try await BookingV1.Bookings.Client(client).list(
+                    BookingV1.ListBookingsRequest(organizationId: organizationID),
+                    metadata: [MetadataEntry(key: "authorization", value: "Bearer \(signedIn.token)")])
+                #expect(mine.bookings.map(\.status) == [.reserved, .confirmed])
+                #expect(mine.bookings.map { $0.participants.map(\.name) } == [["Chris Client"], ["Chris Client", "Pat Client"]])
+                #expect(mine.bookings.map { String($0.localStart.dropFirst(11).prefix(5)) } == ["11:00", "18:00"])
             }
         }
         try await expectTheSpaCatalog(client)
@@ -44,6 +54,10 @@ import Testing
         let again = try await BizingServer.start(configuration)
         #expect(try await DemoData.seedIfEmpty(again.database, passwordParameters: fastScrypt, logger: RPCServer.silentLogger) == false)
         try await again.stop()
+    }
+
+    private func signIn(_ sessions: IdentityV1.Sessions.Client, _ email: String) async throws -> String {
+        try await sessions.signIn(IdentityV1.SignInRequest(email: email, password: DemoData.password)).token
     }
 
     /// The catalog a new user explores: two locations, every kind of
