@@ -1,4 +1,5 @@
 import BizingAPI
+import BizingRPC
 import BizingTools
 import Foundation
 import Testing

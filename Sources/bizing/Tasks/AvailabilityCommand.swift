@@ -8,7 +8,7 @@ import Foundation
 struct AvailabilityCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "availability",
-        abstract: "The free slots of a service: when, with whom, at what multiplier, seats left.",
+        abstract: "The free slots of a service: when, with whom, at what rate (price multiplier), seats left.",
         discussion: """
             Dates are the location's (its time zone); without --date or --from, the coming 7 days from today there. \
             A search covers at most 62 days. Example: bizing availability --service swedish-massage-60 --location downtown --date 2026-06-18
@@ -93,9 +93,14 @@ struct AvailabilityCommand: AsyncParsableCommand {
             }
             let catalog = try await session.readCatalog()
             let text = BookingText(catalog: catalog)
-            let place = request.locationId.isEmpty ? catalog.templates.first { $0.id == request.serviceTemplateId }?.locationId ?? "" : request.locationId
             let range = start == last ? "\(start.weekdayAbbreviation) \(start)" : "\(start.weekdayAbbreviation) \(start) to \(last.weekdayAbbreviation) \(last)"
-            print("\(catalog.templateName(request.serviceTemplateId))\(place.isEmpty ? "" : " at \(catalog.locationName(place))"): \(range), times in \(zone)")
+            if catalog.templates.isEmpty {
+                // A client reads no names: the ids say what this is.
+                print("Service \(request.serviceTemplateId): \(range), times in \(zone)")
+            } else {
+                let place = request.locationId.isEmpty ? catalog.templates.first { $0.id == request.serviceTemplateId }?.locationId ?? "" : request.locationId
+                print("\(catalog.templateName(request.serviceTemplateId))\(place.isEmpty ? "" : " at \(catalog.locationName(place))"): \(range), times in \(zone)")
+            }
             guard !slots.isEmpty else {
                 print("no free slot")
                 return
@@ -106,7 +111,7 @@ struct AvailabilityCommand: AsyncParsableCommand {
     }
 
     static func table(_ slots: [SchedulingV1.AvailableSlot], _ text: BookingText) -> TextTable {
-        var table = TextTable(["DATE", "DAY", "START", "END", "WITH", "PRICE", "SEATS LEFT"], alignments: [.left, .left, .left, .left, .left, .left, .right])
+        var table = TextTable(["DATE", "DAY", "START", "END", "WITH", "RATE", "SEATS LEFT"], alignments: [.left, .left, .left, .left, .left, .left, .right])
         for slot in slots {
             let (start, end) = (LocalStamp(slot.localStart), LocalStamp(slot.localEnd))
             let assigned = slot.assignments.sorted { $0.requirementIndex < $1.requirementIndex }.flatMap(\.bookableIds)

@@ -51,7 +51,15 @@ struct BookingText {
             ("location", catalog.locationName(booking.locationId)),
             ("with", assigned(booking.assignedBookables)),
         ]
-        if !detailed { fields.append(("for", Self.people(booking))) }
+        if detailed {
+            for (index, participant) in booking.participants.enumerated() {
+                let who = participant.email.isEmpty ? participant.name : "\(participant.name) <\(participant.email)>"
+                let role = Self.name(participant.role, BookingV1.ParticipantRole.descriptor)
+                fields.append((index == 0 ? "for" : "", "\(who), \(role), \(Self.name(participant.status, BookingV1.ParticipantStatus.descriptor)) (\(participant.id))"))
+            }
+        } else {
+            fields.append(("for", Self.people(booking)))
+        }
         if booking.maxParticipants > 1 { fields.append(("seats", "\(booking.participantCount) of \(booking.maxParticipants)")) }
         fields.append(("price", Self.price(booking)))
         if !booking.approverUserId.isEmpty { fields.append(("waiting for", "the approval of user \(booking.approverUserId)")) }
@@ -60,14 +68,11 @@ struct BookingText {
         if detailed {
             let zone = TimeZone(identifier: booking.timeZone) ?? TimeZone(identifier: "UTC")!
             func at(_ date: Date?) -> String { date.map { LocalStamp($0, in: zone).readable } ?? "" }
-            for (index, participant) in booking.participants.enumerated() {
-                let who = participant.email.isEmpty ? participant.name : "\(participant.name) <\(participant.email)>"
-                let role = Self.name(participant.role, BookingV1.ParticipantRole.descriptor)
-                fields.append((index == 0 ? "for" : "", "\(who), \(role), \(Self.name(participant.status, BookingV1.ParticipantStatus.descriptor))"))
-            }
             fields.append(("source", Self.name(booking.source, BookingV1.BookingSource.descriptor)))
             if !booking.householdId.isEmpty { fields.append(("household", booking.householdId)) }
-            fields.append(("booked", "\(at(booking.createdAt)) by \(booking.bookedByUserId.isEmpty ? "a service token" : "user \(booking.bookedByUserId)")"))
+            let booker = booking.bookedByUserId.isEmpty ? "a service token"
+                : booking.participants.first { $0.userId == booking.bookedByUserId }?.name ?? "user \(booking.bookedByUserId)"
+            fields.append(("booked", "\(at(booking.createdAt)) by \(booker)"))
             for (label, date) in [("confirmed", booking.confirmedAt), ("checked in", booking.checkedInAt), ("completed", booking.completedAt),
                                   ("cancelled", booking.cancelledAt), ("no-show", booking.noShowAt)] where date != nil {
                 fields.append((label, at(date)))
