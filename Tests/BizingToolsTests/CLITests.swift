@@ -83,7 +83,7 @@ import Synchronization
             #expect(fromStdin.stdout.contains("AQID"))
 
             let list = try await Self.bizing(["list"], socket: socket)
-            #expect(list.stdout == ["Bookables", "Locations", "Packages", "Products", "Programs", "ServiceTemplates"].map { "bizing.catalog.v1.\($0)\n" }.joined() + [
+            #expect(list.stdout == ["Bookings", "Holds"].map { "bizing.booking.v1.\($0)\n" }.joined() + ["Bookables", "Locations", "Packages", "Products", "Programs", "ServiceTemplates"].map { "bizing.catalog.v1.\($0)\n" }.joined() + [
                 "Households", "Memberships", "Organizations", "ServiceTokens", "Sessions", "Users",
             ].map { "bizing.identity.v1.\($0)\n" }.joined() + ["Availability", "Calendars"].map { "bizing.scheduling.v1.\($0)\n" }.joined()
                 + "bizing.system.v1.System\n")
