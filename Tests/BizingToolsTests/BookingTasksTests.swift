@@ -16,14 +16,7 @@ import Testing
         var configuration = ServerConfiguration(socketPath: folder.appendingPathComponent("bizing.sock").path, threads: 1)
         configuration.passwordParameters = ScryptParameters(logN: 4, r: 8, p: 1)!
         configuration.seedDemoData = true
-        let server = try await BizingServer.start(configuration)
-        do {
-            try await body(server.configuration.socketPath)
-        } catch {
-            try await server.stop()
-            throw error
-        }
-        try await server.stop()
+        try await CLITests.serving(configuration) { server in try await body(server.configuration.socketPath) }
     }
 
     /// A demo user signed in with `bizing login` in a home folder of their own:

@@ -10,33 +10,17 @@ struct AvailabilityCommand: AsyncParsableCommand {
         commandName: "availability",
         abstract: "The free slots of a service: when, with whom, at what rate (price multiplier), seats left.",
         discussion: """
-            Dates are the location's (its time zone); without --date or --from, the coming 7 days from today there. \
+            Dates are the location's (its time zone); without --date or --from, the coming 7 days from today there \
+            (without --to, 7 days from --from). \
             A search covers at most 62 days. Example: bizing availability --service swedish-massage-60 --location downtown --date 2026-06-18
             """)
 
-    @Option(help: ArgumentHelp("The service template, by slug or id (a client gives the id).", valueName: "slug-or-id"))
-    var service: String
+    @OptionGroup var slot: SlotOptions
 
-    @Option(help: ArgumentHelp("The location, by slug or id: needed when the service is offered at every location.", valueName: "slug-or-id"))
-    var location: String?
-
-    @Option(help: ArgumentHelp("One day (YYYY-MM-DD).", valueName: "date"))
+    @Option(help: ArgumentHelp("One day (YYYY-MM-DD), instead of --from and --to.", valueName: "date"))
     var date: String?
 
-    @Option(help: ArgumentHelp("The first day (YYYY-MM-DD; default: today at the location).", valueName: "date"))
-    var from: String?
-
-    @Option(help: ArgumentHelp("The last day, included (YYYY-MM-DD; default: 6 days after --from).", valueName: "date"))
-    var to: String?
-
-    @Option(help: ArgumentHelp("Only slots with this provider, room or asset, by slug or id (repeatable).", valueName: "slug-or-id"))
-    var provider: [String] = []
-
-    @Option(help: ArgumentHelp("A variable-length service: the minutes wanted (default: its minimum).", valueName: "minutes"))
-    var duration: UInt32?
-
-    @Option(help: ArgumentHelp("A stay: the nights wanted (default: its minimum).", valueName: "n"))
-    var nights: UInt32?
+    @OptionGroup var days: DayRange
 
     @Option(help: ArgumentHelp("A class: the seats wanted (default 1).", valueName: "n"))
     var seats: UInt32?
@@ -47,34 +31,32 @@ struct AvailabilityCommand: AsyncParsableCommand {
     @OptionGroup var options: TaskOptions
 
     func validate() throws {
-        if date != nil && (from != nil || to != nil) { throw ValidationError("give --date, or --from and --to, not both") }
-        for (flag, value) in [("--date", date), ("--from", from), ("--to", to)] {
-            if let value, LocalDate(value) == nil { throw ValidationError("\(flag) takes a day as YYYY-MM-DD, got '\(value)'") }
-        }
-        if let from = from.flatMap(LocalDate.init), let to = to.flatMap(LocalDate.init), to < from { throw ValidationError("--to is before --from") }
+        if slot.service == nil { throw ValidationError("--service is required") }
+        if date != nil && (days.from != nil || days.to != nil) { throw ValidationError("give --date, or --from and --to, not both") }
+        if let date, LocalDate(date) == nil { throw ValidationError("--date takes a day as YYYY-MM-DD, got '\(date)'") }
         if limit < 1 { throw ValidationError("--limit must be at least 1") }
     }
 
     func run() async throws {
         try await TaskSession.run(options) { session in
+            let (template, location, bookables) = try await slot.resolve(session)
             var request = SchedulingV1.SearchAvailabilityRequest()
             request.organizationId = try await session.organizationID()
-            request.serviceTemplateId = try await session.templateID(service)
-            if let location { request.locationId = try await session.locationID(location) }
-            for provider in provider { request.bookableIds.append(try await session.bookableID(provider)) }
-            request.durationMinutes = duration ?? 0
-            request.nights = nights ?? 0
+            request.serviceTemplateId = template
+            request.locationId = location
+            request.bookableIds = bookables
+            request.durationMinutes = slot.duration ?? 0
+            request.nights = slot.nights ?? 0
             request.seats = seats ?? 0
 
-            var first = (date ?? from).flatMap(LocalDate.init)
+            var first = date.flatMap(LocalDate.init) ?? days.first
             if first == nil {
                 // Today where the service is: the search says where that is.
-                let zone = try await session.zone(template: request.serviceTemplateId, location: location == nil ? nil : request.locationId,
-                                                  on: LocalDate.today(in: TimeZone(identifier: "UTC")!))
+                let zone = try await session.zone(template: template, location: location, on: LocalDate.today(in: TimeZone(identifier: "UTC")!))
                 first = LocalDate.today(in: zone)
             }
             let start = first!
-            let last = date.flatMap(LocalDate.init) ?? to.flatMap(LocalDate.init) ?? start.adding(days: 6)
+            let last = date.flatMap(LocalDate.init) ?? days.last ?? start.adding(days: 6)
             request.fromDate = start.description
             request.toDate = last.description
 

@@ -16,23 +16,10 @@ struct BookCommand: AsyncParsableCommand {
             Example: bizing book --service swedish-massage-60 --location downtown --at "2026-06-18 14:00"
             """)
 
-    @Option(help: ArgumentHelp("The service template, by slug or id (a client gives the id).", valueName: "slug-or-id"))
-    var service: String?
-
-    @Option(help: ArgumentHelp("The location, by slug or id: needed when the service is offered at every location.", valueName: "slug-or-id"))
-    var location: String?
+    @OptionGroup var slot: SlotOptions
 
     @Option(help: ArgumentHelp(#"The start: "YYYY-MM-DD HH:MM" at the location, or an ISO 8601 instant."#, valueName: "time"))
     var at: String?
-
-    @Option(help: ArgumentHelp("A provider, room or asset wanted, by slug or id (repeatable); the rest are assigned as a search assigns them.", valueName: "slug-or-id"))
-    var provider: [String] = []
-
-    @Option(help: ArgumentHelp("A variable-length service: the minutes (default: its minimum).", valueName: "minutes"))
-    var duration: UInt32?
-
-    @Option(help: ArgumentHelp("A stay: the nights (default: its minimum).", valueName: "n"))
-    var nights: UInt32?
 
     @Option(name: .customLong("for"), help: ArgumentHelp("Who takes part: a user's id or email (repeatable; default: you).", valueName: "user"))
     var people: [String] = []
@@ -63,12 +50,11 @@ struct BookCommand: AsyncParsableCommand {
 
     func validate() throws {
         if fromHold != nil {
-            let slotFlags = [("--service", service != nil), ("--location", location != nil), ("--at", at != nil), ("--provider", !provider.isEmpty),
-                             ("--duration", duration != nil), ("--nights", nights != nil), ("--hold", hold), ("--seats", seats != nil)]
-            if let (flag, _) = slotFlags.first(where: \.1) { throw ValidationError("--from-hold books the hold's slot: leave out \(flag)") }
+            let slotFlags = slot.given + [("--at", at != nil), ("--hold", hold), ("--seats", seats != nil)].filter(\.1).map(\.0)
+            if let flag = slotFlags.first { throw ValidationError("--from-hold books the hold's slot: leave out \(flag)") }
             return
         }
-        guard service != nil else { throw ValidationError("--service is required (or --from-hold)") }
+        guard slot.service != nil else { throw ValidationError("--service is required (or --from-hold)") }
         guard let at else { throw ValidationError("--at is required (or --from-hold)") }
         if WhenText(at) == nil { throw ValidationError("--at takes \(WhenText.expected), got '\(at)'") }
         if hold {
@@ -85,10 +71,10 @@ struct BookCommand: AsyncParsableCommand {
             let organization = try await session.organizationID()
             let text = BookingText(catalog: try await session.readCatalog())
             if hold {
-                let slot = try await slotChoice(session)
+                let choice = try await slotChoice(session)
                 let held = try await session.changing(change) { metadata in
                     try await BookingV1.Holds.Client(session.rpc).holdSlot(
-                        BookingV1.HoldSlotRequest(organizationId: organization, slot: slot, seats: seats ?? 0), metadata: metadata, timeout: session.timeout)
+                        BookingV1.HoldSlotRequest(organizationId: organization, slot: choice, seats: seats ?? 0), metadata: metadata, timeout: session.timeout)
                 }
                 try options.json ? session.printMessage(held, BookingV1.Hold.descriptor) : print(text.summary(held), terminator: "")
                 return
@@ -107,18 +93,15 @@ struct BookCommand: AsyncParsableCommand {
 
     /// The slot asked for: ids resolved, --at read in the location's zone.
     func slotChoice(_ session: TaskSession) async throws -> BookingV1.SlotChoice {
-        var slot = BookingV1.SlotChoice(durationMinutes: duration ?? 0, nights: nights ?? 0)
-        slot.serviceTemplateId = try await session.templateID(service!)
-        if let location { slot.locationId = try await session.locationID(location) }
-        for provider in provider { slot.bookableIds.append(try await session.bookableID(provider)) }
+        let (template, location, bookables) = try await slot.resolve(session)
+        var choice = BookingV1.SlotChoice(serviceTemplateId: template, locationId: location, bookableIds: bookables,
+                                          durationMinutes: slot.duration ?? 0, nights: slot.nights ?? 0)
         let when = WhenText(at!)!
         var zone = TimeZone(identifier: "UTC")!
-        if case .local(let wall) = when {
-            zone = try await session.zone(template: slot.serviceTemplateId, location: location == nil ? nil : slot.locationId, on: wall.date)
-        }
-        slot.startTime = try TaskSession.instant(when, in: zone)
-        session.note("--at \(at!): \(LocalStamp(slot.startTime!, in: zone).text)")
-        return slot
+        if case .local(let wall) = when { zone = try await session.zone(template: template, location: location, on: wall.date) }
+        choice.startTime = try TaskSession.instant(when, in: zone)
+        session.note("--at \(at!): \(LocalStamp(choice.startTime!, in: zone).text)")
+        return choice
     }
 }
 

@@ -70,18 +70,6 @@ struct RescheduleCommand: AsyncParsableCommand {
     }
 }
 
-struct ConfirmCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "confirm", abstract: "Confirm a reserved booking (booking managers).")
-
-    @OptionGroup var booking: BookingChange
-
-    func run() async throws {
-        try await booking.run("Confirmed") { session, organization, metadata in
-            try await session.bookings.confirm(BookingV1.BookingActionRequest(organizationId: organization, bookingId: booking.id), metadata: metadata, timeout: session.timeout)
-        }
-    }
-}
-
 struct CheckInCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "check-in", abstract: "Check a confirmed booking in (everyone taking part, or one participant).")
 
@@ -98,27 +86,46 @@ struct CheckInCommand: AsyncParsableCommand {
     }
 }
 
-struct CompleteCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "complete", abstract: "Complete a checked-in booking.")
+/// The changes that name only the booking: confirm, complete, no-show.
+protocol BookingAction {
+    static var commandName: String { get }
+    static var abstract: String { get }
+    /// What the summary's first line says was done.
+    static var done: String { get }
+    static func call(_ bookings: BookingV1.Bookings.Client, _ request: BookingV1.BookingActionRequest, _ metadata: [MetadataEntry], _ timeout: Duration?) async throws -> BookingV1.Booking
+}
+
+struct BookingActionCommand<Action: BookingAction>: AsyncParsableCommand {
+    static var configuration: CommandConfiguration { CommandConfiguration(commandName: Action.commandName, abstract: Action.abstract) }
 
     @OptionGroup var booking: BookingChange
 
     func run() async throws {
-        try await booking.run("Completed") { session, organization, metadata in
-            try await session.bookings.complete(BookingV1.BookingActionRequest(organizationId: organization, bookingId: booking.id), metadata: metadata, timeout: session.timeout)
+        try await booking.run(Action.done) { session, organization, metadata in
+            try await Action.call(session.bookings, BookingV1.BookingActionRequest(organizationId: organization, bookingId: booking.id), metadata, session.timeout)
         }
     }
 }
 
-struct NoShowCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "no-show", abstract: "Mark a confirmed booking a no-show (from its start plus the grace period); frees its remaining time.")
-
-    @OptionGroup var booking: BookingChange
-
-    func run() async throws {
-        try await booking.run("Marked no-show:") { session, organization, metadata in
-            try await session.bookings.markNoShow(BookingV1.BookingActionRequest(organizationId: organization, bookingId: booking.id), metadata: metadata, timeout: session.timeout)
-        }
+enum Confirm: BookingAction {
+    static let commandName = "confirm", abstract = "Confirm a reserved booking (booking managers).", done = "Confirmed"
+    static func call(_ bookings: BookingV1.Bookings.Client, _ request: BookingV1.BookingActionRequest, _ metadata: [MetadataEntry], _ timeout: Duration?) async throws -> BookingV1.Booking {
+        try await bookings.confirm(request, metadata: metadata, timeout: timeout)
     }
 }
+
+enum Complete: BookingAction {
+    static let commandName = "complete", abstract = "Complete a checked-in booking.", done = "Completed"
+    static func call(_ bookings: BookingV1.Bookings.Client, _ request: BookingV1.BookingActionRequest, _ metadata: [MetadataEntry], _ timeout: Duration?) async throws -> BookingV1.Booking {
+        try await bookings.complete(request, metadata: metadata, timeout: timeout)
+    }
+}
+
+enum NoShow: BookingAction {
+    static let commandName = "no-show", done = "Marked no-show:"
+    static let abstract = "Mark a confirmed booking a no-show (from its start plus the grace period); frees its remaining time."
+    static func call(_ bookings: BookingV1.Bookings.Client, _ request: BookingV1.BookingActionRequest, _ metadata: [MetadataEntry], _ timeout: Duration?) async throws -> BookingV1.Booking {
+        try await bookings.markNoShow(request, metadata: metadata, timeout: timeout)
+    }
+}
+

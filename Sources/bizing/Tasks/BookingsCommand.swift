@@ -16,15 +16,12 @@ struct BookingsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "The bookings you may see, in start order: yours as a client, your locations' as staff.",
             discussion: """
-                Dates are read in the location's time zone with --location, else the organization's (a member), \
+                From --from (default: today) through --to (default: no end). Dates are read in the location's time zone \
+                with --location, else the organization's (a member), \
                 else your own preference's, else this machine's. Each row shows its location's local time.
                 """)
 
-        @Option(help: ArgumentHelp("The first day (YYYY-MM-DD; default: today).", valueName: "date"))
-        var from: String?
-
-        @Option(help: ArgumentHelp("The last day, included (YYYY-MM-DD; default: none).", valueName: "date"))
-        var to: String?
+        @OptionGroup var days: DayRange
 
         @Option(help: ArgumentHelp("Only these statuses (repeatable): reserved, pending, confirmed, checked-in, completed, cancelled, no-show.", valueName: "status"))
         var status: [String] = []
@@ -44,10 +41,6 @@ struct BookingsCommand: AsyncParsableCommand {
         @OptionGroup var options: TaskOptions
 
         func validate() throws {
-            for (flag, value) in [("--from", from), ("--to", to)] {
-                if let value, LocalDate(value) == nil { throw ValidationError("\(flag) takes a day as YYYY-MM-DD, got '\(value)'") }
-            }
-            if let from = from.flatMap(LocalDate.init), let to = to.flatMap(LocalDate.init), to < from { throw ValidationError("--to is before --from") }
             if limit < 1 { throw ValidationError("--limit must be at least 1") }
             _ = try statuses()
         }
@@ -74,10 +67,10 @@ struct BookingsCommand: AsyncParsableCommand {
                     request.userId = me.id
                 }
                 let zone = try await session.listingZone(location: request.locationId)
-                let first = from.flatMap(LocalDate.init) ?? LocalDate.today(in: zone)
+                let first = days.first ?? LocalDate.today(in: zone)
                 request.fromTime = LocalDateTime(date: first, hour: 0, minute: 0).resolve(in: zone).earliest
-                request.toTime = to.flatMap(LocalDate.init).map { LocalDateTime(date: $0.adding(days: 1), hour: 0, minute: 0).resolve(in: zone).earliest }
-                session.note("from \(first)\(to.map { " through \($0)" } ?? " on"), in \(zone.identifier)")
+                request.toTime = days.last.map { LocalDateTime(date: $0.adding(days: 1), hour: 0, minute: 0).resolve(in: zone).earliest }
+                session.note("from \(first)\(days.last.map { " through \($0)" } ?? " on"), in \(zone.identifier)")
 
                 let (bookings, more) = try await TaskSession.pages(limit: limit) { token in
                     request.pageToken = token

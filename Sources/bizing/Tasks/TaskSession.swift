@@ -11,32 +11,8 @@ import Foundation
 enum TaskCommands {
     static let all: [any ParsableCommand.Type] = [
         AvailabilityCommand.self, BookCommand.self, BookingsCommand.self, CancelCommand.self, RescheduleCommand.self,
-        ConfirmCommand.self, CheckInCommand.self, CompleteCommand.self, NoShowCommand.self,
+        BookingActionCommand<Confirm>.self, CheckInCommand.self, BookingActionCommand<Complete>.self, BookingActionCommand<NoShow>.self,
     ]
-}
-
-/// What every task command takes.
-struct TaskOptions: ParsableArguments {
-    @Option(help: ArgumentHelp(
-        "The organization, by slug or id (default: $BIZING_ORG, else your first membership). A client, who has no membership, gives its id.",
-        valueName: "slug-or-id"))
-    var org: String?
-
-    @Flag(help: "Print the server's answer as JSON instead of text.")
-    var json = false
-
-    @Flag(help: "Say on stderr what the names resolved to and the idempotency key sent.")
-    var verbose = false
-
-    @OptionGroup var connection: ConnectionOptions
-}
-
-/// What every task command that changes something takes.
-struct ChangeOptions: ParsableArguments {
-    @Option(help: ArgumentHelp(
-        "The idempotency-key to send (default: a fresh UUID; --verbose shows it). Repeating a command with the same key answers the first result and changes nothing again.",
-        valueName: "key"))
-    var idempotencyKey: String?
 }
 
 /// A local mistake found after parsing (a wall time the clocks skip): printed, exit status 1.
@@ -205,12 +181,13 @@ final class TaskSession {
 
     // MARK: Time
 
-    /// The zone of the location a service is booked at, as a search of `date` reports it.
-    func zone(template: String, location: String?, on date: LocalDate) async throws -> TimeZone {
+    /// The zone of the location a service is booked at (`location`: empty
+    /// for the template's own), as a search of `date` reports it.
+    func zone(template: String, location: String, on date: LocalDate) async throws -> TimeZone {
         var request = SchedulingV1.SearchAvailabilityRequest()
         request.organizationId = try await organizationID()
         request.serviceTemplateId = template
-        request.locationId = location ?? ""
+        request.locationId = location
         request.fromDate = date.description
         request.toDate = date.description
         request.pageSize = 1
