@@ -140,6 +140,19 @@ import Testing
             #expect(cancelAgain.status == 10 + 9, "a cancelled booking cannot be cancelled: \(cancelAgain.stderr)")
             #expect(cancelAgain.stderr.hasPrefix("FAILED_PRECONDITION: "))
 
+            // A hold keeps the day's last slot, and says how to book it.
+            let day = try await client.json(["availability"] + slotArguments + ["--date", thu, "--limit", "100", "--json"])
+            let lastStart = try #require((day["slots"] as? [[String: Any]])?.last?["localStart"] as? String)
+            let held = try await client.run(["book"] + slotArguments + ["--at", "\(thu) \(LocalStamp(lastStart).time)", "--hold"])
+            #expect(held.status == 0, "\(held.stderr)")
+            let holdID = try Self.bookingID(held.stdout, "Held")
+            #expect(held.stdout.contains("  status    active\n") && held.stdout.contains("  book it   bizing book --org \(org) --from-hold \(holdID)\n"), "\(held.stdout)")
+            let fromHold = try await client.run(["book", "--org", org, "--from-hold", holdID])
+            withKnownIssue("HoldsServer.convert sends a fixed-length hold's minutes as a variable length: INVALID_ARGUMENT duration_minutes") {
+                #expect(fromHold.status == 0, "\(fromHold.stderr)")
+                #expect(fromHold.stdout.hasPrefix("Booked "))
+            }
+
             // Staff: slugs, names, and booking for the client.
             let staff = try await User("staff@demo.bizing.dev", socket: socket, in: folder)
             let named = try await staff.run(["availability", "--service", "swedish-massage-60", "--location", "downtown", "--date", thu, "--limit", "2"])

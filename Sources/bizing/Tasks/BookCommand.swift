@@ -69,14 +69,14 @@ struct BookCommand: AsyncParsableCommand {
     func run() async throws {
         try await TaskSession.run(options) { session in
             let organization = try await session.organizationID()
-            let text = BookingText(catalog: try await session.readCatalog())
             if hold {
                 let choice = try await slotChoice(session)
                 let held = try await session.changing(change) { metadata in
                     try await BookingV1.Holds.Client(session.rpc).holdSlot(
                         BookingV1.HoldSlotRequest(organizationId: organization, slot: choice, seats: seats ?? 0), metadata: metadata, timeout: session.timeout)
                 }
-                try options.json ? session.printMessage(held, BookingV1.Hold.descriptor) : print(text.summary(held), terminator: "")
+                if options.json { return try session.printMessage(held, BookingV1.Hold.descriptor) }
+                print(BookingText(catalog: try await session.readCatalog()).summary(held), terminator: "")
                 return
             }
             var request = BookingV1.CreateBookingRequest(organizationId: organization, notes: notes ?? "", source: walkIn ? .walkIn : .unspecified)
@@ -87,7 +87,8 @@ struct BookCommand: AsyncParsableCommand {
             let booking = try await session.changing(change) { metadata in
                 try await session.bookings.create(request, metadata: metadata, timeout: session.timeout)
             }
-            try options.json ? session.printMessage(booking, BookingV1.Booking.descriptor) : print(text.summary(booking, title: "Booked"), terminator: "")
+            if options.json { return try session.printMessage(booking, BookingV1.Booking.descriptor) }
+            print(BookingText(catalog: try await session.readCatalog()).summary(booking, title: "Booked"), terminator: "")
         }
     }
 
