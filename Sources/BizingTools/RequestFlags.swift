@@ -113,6 +113,13 @@ extension DescriptorJSON {
         return result + "_"
     }
 
+    /// One value's name as a command shows it (`BOOKING_STATUS_CHECKED_IN`
+    /// -> `checked-in`); a number the enum does not know, as the number.
+    public func shortName(of number: Int32, inEnum name: String) -> String {
+        guard let descriptor = enums[name], let index = descriptor.values.firstIndex(where: { $0.number == Int(number) }) else { return String(number) }
+        return Self.shortNames(descriptor)[index]
+    }
+
     /// The values as a command's help lists them: without the common prefix,
     /// lower case, words joined by `-` (as bizing-codegen writes them).
     static func shortNames(_ descriptor: EnumDescriptor) -> [String] {

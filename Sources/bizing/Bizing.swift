@@ -22,13 +22,20 @@ struct Bizing: AsyncParsableCommand {
             session token (or --token, or $BIZING_TOKEN). Options such as --token, --socket and --timeout \
             go after the command: bizing identity sessions who-am-i --token bzt_...
 
+            Finding and booking a slot has commands of its own, taking slugs and the location's local times \
+            and printing tables: bizing availability, book, bookings, cancel, reschedule (each has --help).
+
             Every method of the schema is a command too, with a flag per field: \
             bizing <service> <method> (bizing system ping --payload aGk=); \
             bizing <service> <method> --help describes it.
             """,
         subcommands: [Login.self, Logout.self, Call.self, List.self, Describe.self],
         // One group per context, one subcommand per method: Generated/, from schema/ (scripts/generate).
-        groupedSubcommands: [CommandGroup(name: "Service", subcommands: GeneratedCommands.groups)])
+        groupedSubcommands: [
+            // Finding and booking a slot, by hand: Tasks/.
+            CommandGroup(name: "Booking", subcommands: TaskCommands.all),
+            CommandGroup(name: "Service", subcommands: GeneratedCommands.groups),
+        ])
 }
 
 /// Options every subcommand shares.

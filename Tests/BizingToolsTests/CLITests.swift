@@ -45,12 +45,19 @@ import Synchronization
     func withServer(_ body: (String) async throws -> Void) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bizing-cli-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let server = try await BizingServer.start(ServerConfiguration(socketPath: folder.appendingPathComponent("bizing.sock").path, threads: 1))
-        let token = try await Self.bootstrap(databasePath: server.configuration.databasePath)
-        Self.tokens.withLock { $0[server.configuration.socketPath] = token }
-        defer { _ = Self.tokens.withLock { $0.removeValue(forKey: server.configuration.socketPath) } }
-        do {
+        try await Self.serving(ServerConfiguration(socketPath: folder.appendingPathComponent("bizing.sock").path, threads: 1)) { server in
+            let token = try await Self.bootstrap(databasePath: server.configuration.databasePath)
+            Self.tokens.withLock { $0[server.configuration.socketPath] = token }
+            defer { _ = Self.tokens.withLock { $0.removeValue(forKey: server.configuration.socketPath) } }
             try await body(server.configuration.socketPath)
+        }
+    }
+
+    /// Starts a server, runs `body` with it, and stops it (also when `body` throws).
+    static func serving(_ configuration: ServerConfiguration, _ body: (BizingServer) async throws -> Void) async throws {
+        let server = try await BizingServer.start(configuration)
+        do {
+            try await body(server)
         } catch {
             try await server.stop()
             throw error

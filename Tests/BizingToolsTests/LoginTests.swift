@@ -32,15 +32,10 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         var configuration = ServerConfiguration(socketPath: folder.appendingPathComponent("bizing.sock").path, threads: 1)
         configuration.passwordParameters = ScryptParameters(logN: 4, r: 8, p: 1)!
-        let server = try await BizingServer.start(configuration)
-        do {
+        try await CLITests.serving(configuration) { server in
             _ = try await CLITests.bootstrap(databasePath: server.configuration.databasePath)
             try await body(server.configuration.socketPath, folder.appendingPathComponent("home"))
-        } catch {
-            try await server.stop()
-            throw error
         }
-        try await server.stop()
     }
 
     static let password = "correct horse battery"
