@@ -123,7 +123,9 @@ func primaryGroupName() throws -> String {
         let socket = folder.appendingPathComponent("bizing.sock").path
         let ready = Counter()
         let service = BizingService(
-            configuration: ServerConfiguration(socketPath: socket, threads: 1, drainTimeout: .seconds(2)),
+            // Its own database: the default one may be in use by a server running on this machine.
+            configuration: ServerConfiguration(
+                socketPath: socket, databasePath: folder.appendingPathComponent("bizing.sqlite").path, threads: 1, drainTimeout: .seconds(2)),
             logger: RPCServer.silentLogger
         ) { _ in ready.add() }
         let group = ServiceGroup(services: [service], logger: RPCServer.silentLogger)

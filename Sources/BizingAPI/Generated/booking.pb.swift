@@ -400,19 +400,26 @@ extension BookingV1 {
 extension BookingV1 {
     /// Written once with the booking and never changed: integer minor units.
     public struct PriceSnapshot: Codable, Hashable, Sendable {
+        /// Per seat: the template's base price.
         public var basePrice: CatalogV1.Money? = nil
-        /// A variable-length service: its hourly rate for the minutes booked.
+        /// Per seat, a variable-length service: its hourly rate for the minutes
+        /// booked (half up to the minor unit).
         public var durationPrice: CatalogV1.Money? = nil
+        /// (base_price + duration_price) x seats.
         public var total: CatalogV1.Money? = nil
         public var durationMinutes: UInt32 = 0
+        /// The seats paid for at booking (1 unless a class; participants added
+        /// later are Commerce's to charge).
+        public var seats: UInt32 = 0
 
         public init() {}
 
-        public init(basePrice: CatalogV1.Money? = nil, durationPrice: CatalogV1.Money? = nil, total: CatalogV1.Money? = nil, durationMinutes: UInt32 = 0) {
+        public init(basePrice: CatalogV1.Money? = nil, durationPrice: CatalogV1.Money? = nil, total: CatalogV1.Money? = nil, durationMinutes: UInt32 = 0, seats: UInt32 = 0) {
             self.basePrice = basePrice
             self.durationPrice = durationPrice
             self.total = total
             self.durationMinutes = durationMinutes
+            self.seats = seats
         }
 
         enum CodingKeys: Int, CodingKey {
@@ -420,6 +427,7 @@ extension BookingV1 {
             case durationPrice = 2
             case total = 3
             case durationMinutes = 4
+            case seats = 5
         }
 
         public static let descriptor = MessageDescriptor(
@@ -429,6 +437,7 @@ extension BookingV1 {
                 FieldDescriptor(number: 2, name: "duration_price", jsonName: "durationPrice", type: "message bizing.catalog.v1.Money"),
                 FieldDescriptor(number: 3, name: "total", jsonName: "total", type: "message bizing.catalog.v1.Money"),
                 FieldDescriptor(number: 4, name: "duration_minutes", jsonName: "durationMinutes", type: "uint32"),
+                FieldDescriptor(number: 5, name: "seats", jsonName: "seats", type: "uint32"),
             ]
         )
     }
@@ -1484,17 +1493,17 @@ extension BookingV1 {
             serverStreaming: false, documentation: "pending -> confirmed (or reserved while a deposit is due): the\nhousehold primary the booking waits for, or a booking manager."
         )
         /// confirmed -> checked_in, or one participant checked in (the booking
-        /// follows when it is the first).
+        /// follows when it is the first); from two hours before the start.
         public static let checkIn = MethodDescriptor(
             service: "bizing.booking.v1.Bookings", name: "CheckIn",
             input: BookingV1.CheckInRequest.descriptor, output: BookingV1.Booking.descriptor,
-            serverStreaming: false, documentation: "confirmed -> checked_in, or one participant checked in (the booking\nfollows when it is the first)."
+            serverStreaming: false, documentation: "confirmed -> checked_in, or one participant checked in (the booking\nfollows when it is the first); from two hours before the start."
         )
-        /// checked_in -> completed.
+        /// checked_in -> completed, from the start on.
         public static let complete = MethodDescriptor(
             service: "bizing.booking.v1.Bookings", name: "Complete",
             input: BookingV1.BookingActionRequest.descriptor, output: BookingV1.Booking.descriptor,
-            serverStreaming: false, documentation: "checked_in -> completed."
+            serverStreaming: false, documentation: "checked_in -> completed, from the start on."
         )
         /// confirmed -> no_show, only from the start plus the organization's
         /// no-show grace period. Frees the bookables' remaining time.
@@ -1560,9 +1569,9 @@ extension BookingV1 {
         /// household primary the booking waits for, or a booking manager.
         func approve(_ request: BookingV1.BookingActionRequest, context: ServerCallContext) async throws -> BookingV1.Booking
         /// confirmed -> checked_in, or one participant checked in (the booking
-        /// follows when it is the first).
+        /// follows when it is the first); from two hours before the start.
         func checkIn(_ request: BookingV1.CheckInRequest, context: ServerCallContext) async throws -> BookingV1.Booking
-        /// checked_in -> completed.
+        /// checked_in -> completed, from the start on.
         func complete(_ request: BookingV1.BookingActionRequest, context: ServerCallContext) async throws -> BookingV1.Booking
         /// confirmed -> no_show, only from the start plus the organization's
         /// no-show grace period. Frees the bookables' remaining time.

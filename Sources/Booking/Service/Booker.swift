@@ -84,7 +84,8 @@ struct Booker {
         try Dispatcher.send(db, caller, &assigned, at: offered.location.id, service: offered.service, pick: order.technician, excluding: bookingID)
 
         let template = offered.template
-        let price = Self.price(template, minutes: offered.minutes, fallbackCurrency: caller.organization.currency)
+        let price = Self.price(template, minutes: offered.minutes, seats: offered.groupSeats == nil ? 1 : slot.seats,
+                               fallbackCurrency: caller.organization.currency)
         let status = BookingStatus.initial(needsApproval: approver != nil, needsConfirmation: template.deposit?.required == true)
         var booking = BookingV1.Booking(
             id: bookingID, organizationId: caller.organizationID, locationId: offered.location.id, serviceTemplateId: template.id,
@@ -164,8 +165,9 @@ struct Booker {
     }
 
     /// The snapshot: the template's base price, plus its hourly rate for
-    /// the minutes booked when the length is the client's to choose.
-    static func price(_ template: CatalogV1.ServiceTemplate, minutes: Int, fallbackCurrency: String) -> BookingV1.PriceSnapshot {
+    /// the minutes booked when the length is the client's to choose, per
+    /// seat (a class's seats each pay).
+    static func price(_ template: CatalogV1.ServiceTemplate, minutes: Int, seats: Int, fallbackCurrency: String) -> BookingV1.PriceSnapshot {
         let pricing = template.pricing ?? CatalogV1.Pricing()
         let variable = template.duration?.type == .variable
         let currency = pricing.basePrice?.currency ?? pricing.hourlyRate?.currency ?? fallbackCurrency
@@ -174,7 +176,8 @@ struct Booker {
         return BookingV1.PriceSnapshot(
             basePrice: CatalogV1.Money(amountMinor: snapshot.baseMinor, currency: currency),
             durationPrice: CatalogV1.Money(amountMinor: snapshot.durationMinor, currency: currency),
-            total: CatalogV1.Money(amountMinor: snapshot.totalMinor, currency: currency), durationMinutes: UInt32(minutes))
+            total: CatalogV1.Money(amountMinor: snapshot.totalMinor * Int64(seats), currency: currency), durationMinutes: UInt32(minutes),
+            seats: UInt32(seats))
     }
 
     static func words(_ denial: HouseholdDecision.Denial) -> String {

@@ -85,6 +85,11 @@ public struct BookingsServer: BookingV1.BookingsService {
     public func checkIn(_ request: BookingV1.CheckInRequest, context: ServerCallContext) async throws -> BookingV1.Booking {
         try await changingBooking(request, request.organizationId, request.bookingId, context) { db, caller, booking, now in
             try caller.requireWork(db, booking, desk: true, "check in")
+            let start = Self.interval(booking).start
+            if now.seconds < start - Self.checkInOpens {
+                throw ContextStatus.failedPrecondition(
+                    "check-in opens two hours before the start (\(booking.localStart.isEmpty ? Self.presented(booking).localStart : booking.localStart))")
+            }
             let by = caller.userID?.lowercasedString ?? caller.tokenID ?? ""
             var targets = booking.participants.indices.filter { booking.participants[$0].role != .observer }
             if !request.participantId.isEmpty {
@@ -115,6 +120,9 @@ public struct BookingsServer: BookingV1.BookingsService {
     public func complete(_ request: BookingV1.BookingActionRequest, context: ServerCallContext) async throws -> BookingV1.Booking {
         try await changingBooking(request, request.organizationId, request.bookingId, context) { db, caller, booking, now in
             try caller.requireWork(db, booking, desk: false, "complete")
+            if now.seconds < Self.interval(booking).start {
+                throw ContextStatus.failedPrecondition("a booking can be completed only once it has started (\(Self.presented(booking).localStart))")
+            }
             try Self.move(&booking, .complete)
             booking.completedAt = now.date
         }
@@ -140,7 +148,7 @@ public struct BookingsServer: BookingV1.BookingsService {
             FieldRules.text(request.reason, "reason", maximum: 500, into: &found)
             if case .unrecognized = request.cancelledBy { found.append(InvalidField(field: "cancelled_by", rule: .notAllowed, description: "is not known")) }
             try found.throwIfAny()
-            let staff = try caller.manages(location: booking.locationId) || caller.isAssignedProvider(db, booking)
+            let staff = try caller.worksDesk(location: booking.locationId) || caller.isAssignedProvider(db, booking)
             if !staff {
                 try caller.requireModify(db, booking, "cancel")
                 guard try Self.policy(db, caller, booking).allowClientCancellation else {
@@ -366,6 +374,9 @@ public struct BookingsServer: BookingV1.BookingsService {
         }
         return presented
     }
+
+    /// How long before its start a booking may be checked in (seconds).
+    static let checkInOpens: Int64 = 2 * 3600
 
     static func status(_ booking: BookingV1.Booking) throws -> BookingStatus {
         guard let status = BookingStatus(rawValue: booking.status.columnValue) else { throw ContextStatus.unvalidated }

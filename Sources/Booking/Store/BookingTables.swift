@@ -88,13 +88,14 @@ enum BookingTables {
         try db.cachedStatement(sql: """
             INSERT INTO bookings (id, organization_id, location_id, service_template_id, status, starts_at, ends_at, time_zone, duration_minutes,
                                   nights, booked_by_user_id, household_id, participant_count, max_participants, currency, base_price_minor,
-                                  duration_price_minor, source, hold_id, notes, approver_user_id, confirmed_at, created_at, updated_at, version)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+                                  duration_price_minor, price_seats, source, hold_id, notes, approver_user_id, confirmed_at, created_at, updated_at,
+                                  version)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
             """).execute(arguments: [
                 booking.id, booking.organizationId, booking.locationId, booking.serviceTemplateId, booking.status.columnValue,
                 micro(booking.startTime), micro(booking.endTime), booking.timeZone, Int(booking.durationMinutes), Int(booking.nights),
                 nonEmpty(booking.bookedByUserId), nonEmpty(booking.householdId), Int(booking.participantCount), Int(booking.maxParticipants),
-                price.total?.currency ?? "", price.basePrice?.amountMinor ?? 0, price.durationPrice?.amountMinor ?? 0,
+                price.total?.currency ?? "", price.basePrice?.amountMinor ?? 0, price.durationPrice?.amountMinor ?? 0, Int(max(1, price.seats)),
                 booking.source.columnValue, nonEmpty(booking.holdId), booking.notes, nonEmpty(booking.approverUserId),
                 booking.confirmedAt.map(micro), micro(booking.createdAt), micro(booking.updatedAt),
             ])
@@ -192,6 +193,7 @@ enum BookingTables {
             let currency: String = row["currency"]
             let base: Int64 = row["base_price_minor"]
             let duration: Int64 = row["duration_price_minor"]
+            let seats: Int64 = row["price_seats"]
             var booking = BookingV1.Booking(
                 id: id, organizationId: row["organization_id"], locationId: row["location_id"], serviceTemplateId: row["service_template_id"],
                 status: BookingV1.BookingStatus(columnValue: row["status"]), startTime: date(row["starts_at"]), endTime: date(row["ends_at"]),
@@ -206,7 +208,8 @@ enum BookingTables {
             booking.maxParticipants = UInt32(row["max_participants"] as Int)
             booking.price = BookingV1.PriceSnapshot(
                 basePrice: CatalogV1.Money(amountMinor: base, currency: currency), durationPrice: CatalogV1.Money(amountMinor: duration, currency: currency),
-                total: CatalogV1.Money(amountMinor: base + duration, currency: currency), durationMinutes: booking.durationMinutes)
+                total: CatalogV1.Money(amountMinor: (base + duration) * seats, currency: currency), durationMinutes: booking.durationMinutes,
+                seats: UInt32(seats))
             booking.source = BookingV1.BookingSource(columnValue: row["source"])
             booking.holdId = row["hold_id"] ?? ""
             booking.notes = row["notes"]
