@@ -1,0 +1,182 @@
+import BizingAPI
+import BizingRPC
+import BizingStore
+import BizingWire
+import Foundation
+import Testing
+
+/// The lifecycle table (Booking/Domain/BookingLifecycle) over RPC:
+///
+///     reserved  --confirm-->  confirmed
+///     pending   --approve-->  confirmed (or reserved while a deposit is due)
+///     confirmed --check in--> checked_in --complete--> completed
+///     confirmed --mark no-show (from the start plus the grace)--> no_show
+///     reserved, pending, confirmed --cancel--> cancelled
+///
+/// and every other move refused FAILED_PRECONDITION naming the status.
+/// (pending is reached through a household's approval: BookingHouseholdTests.)
+@Suite struct BookingLifecycleTests {
+    static func deposit(_ w: BookingWorld, _ h: CatalogHarness) async throws -> CatalogV1.ServiceTemplate {
+        try await h.activate(BookingSample.template(
+            "deposit", at: w.location.id, provider: w.provider.id, deposit: CatalogV1.Deposit(required: true, percent: 20)), in: w.org)
+    }
+
+    /// A refusal that names the booking's status.
+    static func expectRefused(
+        _ h: CatalogHarness, _ method: MethodDescriptor, _ request: some Encodable & Sendable, token: String, naming status: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
+        let refused = try await h.failure(method, request, token: token, sourceLocation: sourceLocation)
+        #expect(refused.code == .failedPrecondition, "\(method.fullName): \(refused)", sourceLocation: sourceLocation)
+        #expect(refused.message.contains("a booking that is \(status) cannot"), "\(method.fullName): \(refused.message)", sourceLocation: sourceLocation)
+    }
+
+    @Test func reservedToConfirmedToCheckedInToCompletedAndNothingElse() async throws {
+        try await CatalogHarness.scheduling { h in
+            let w = try await h.bookingWorld(tag: "life")
+            let template = try await Self.deposit(w, h)
+            let alice = try await h.client("Alice")
+            let desk = try await h.staff(of: w.org, "Desk")
+            let start = try #require(try await h.independentStarts(w, count: 1).first)
+            let owner = w.org.token
+
+            // A deposit is due: the booking is reserved, its time taken.
+            let booking = try await h.book(w.create(start, template: template.id), token: alice.token)
+            #expect(booking.status == .reserved && booking.confirmedAt == nil && booking.version == 1)
+            #expect(try await h.reservedRows(booking.id).count == 2)
+            for (method, status) in [(BookingV1.Bookings.checkIn, "reserved"), (BookingV1.Bookings.complete, "reserved"),
+                                     (BookingV1.Bookings.markNoShow, "reserved"), (BookingV1.Bookings.approve, "reserved")] {
+                if method.fullName == BookingV1.Bookings.checkIn.fullName {
+                    try await Self.expectRefused(h, method, BookingV1.CheckInRequest(organizationId: w.org.id, bookingId: booking.id), token: owner, naming: status)
+                } else {
+                    try await Self.expectRefused(h, method, w.action(booking.id), token: owner, naming: status)
+                }
+            }
+            // Confirming is a manager's: not the client's, not the front desk's.
+            #expect(try await h.failure(BookingV1.Bookings.confirm, w.action(booking.id), token: alice.token).code == .permissionDenied)
+            #expect(try await h.failure(BookingV1.Bookings.confirm, w.action(booking.id), token: desk.token).code == .permissionDenied)
+            h.clock.advance(by: .seconds(60))
+            let confirmed = try await h.act(BookingV1.Bookings.confirm, booking.id, in: w)
+            #expect(confirmed.status == .confirmed && confirmed.confirmedAt == h.clock.now && confirmed.version == 2 && confirmed.updatedAt == h.clock.now)
+            try await Self.expectRefused(h, BookingV1.Bookings.confirm, w.action(booking.id), token: owner, naming: "confirmed")
+            try await Self.expectRefused(h, BookingV1.Bookings.complete, w.action(booking.id), token: owner, naming: "confirmed")
+            try await Self.expectRefused(h, BookingV1.Bookings.approve, w.action(booking.id), token: owner, naming: "confirmed")
+
+            // The client may not check in; the provider assigned may.
+            #expect(try await h.failure(BookingV1.Bookings.checkIn, BookingV1.CheckInRequest(organizationId: w.org.id, bookingId: booking.id),
+                                        token: alice.token).code == .permissionDenied)
+            h.clock.advance(by: .seconds(60))
+            let checkedIn = try await h.checkIn(booking.id, in: w, token: w.providerUser.token)
+            #expect(checkedIn.status == .checkedIn && checkedIn.checkedInAt == h.clock.now && checkedIn.checkedInBy == w.providerUser.id)
+            #expect(checkedIn.participants.map(\.status) == [.checkedIn] && checkedIn.participants[0].checkedInBy == w.providerUser.id)
+            #expect(checkedIn.version == 3)
+            try await Self.expectRefused(h, BookingV1.Bookings.cancel, BookingV1.CancelBookingRequest(organizationId: w.org.id, bookingId: booking.id),
+                                         token: owner, naming: "checked in")
+            try await Self.expectRefused(h, BookingV1.Bookings.markNoShow, w.action(booking.id), token: owner, naming: "checked in")
+            try await Self.expectRefused(h, BookingV1.Bookings.confirm, w.action(booking.id), token: owner, naming: "checked in")
+            try await Self.expectRefused(h, BookingV1.Bookings.checkIn, BookingV1.CheckInRequest(organizationId: w.org.id, bookingId: booking.id),
+                                         token: owner, naming: "checked in")
+
+            // Completing is the provider's or a manager's, not the front desk's.
+            #expect(try await h.failure(BookingV1.Bookings.complete, w.action(booking.id), token: desk.token).code == .permissionDenied)
+            h.clock.advance(by: .seconds(60))
+            let completed = try await h.act(BookingV1.Bookings.complete, booking.id, in: w, token: w.providerUser.token)
+            #expect(completed.status == .completed && completed.completedAt == h.clock.now && completed.version == 4)
+            #expect(completed.checkedInAt == checkedIn.checkedInAt && completed.confirmedAt == confirmed.confirmedAt)
+            for method in [BookingV1.Bookings.confirm, BookingV1.Bookings.complete, BookingV1.Bookings.markNoShow, BookingV1.Bookings.approve] {
+                try await Self.expectRefused(h, method, w.action(booking.id), token: owner, naming: "completed")
+            }
+            try await Self.expectRefused(h, BookingV1.Bookings.cancel, BookingV1.CancelBookingRequest(organizationId: w.org.id, bookingId: booking.id),
+                                         token: owner, naming: "completed")
+            let moved = try await h.failure(BookingV1.Bookings.reschedule, BookingV1.RescheduleBookingRequest(
+                organizationId: w.org.id, bookingId: booking.id, startTime: start.addingTimeInterval(86_400)), token: owner)
+            #expect(moved.code == .failedPrecondition && moved.message.contains("completed"))
+            // The refusals changed nothing.
+            #expect(try await h.booking(booking.id, in: w) == completed)
+        }
+    }
+
+    @Test func aNoShowOnlyFromTheStartPlusTheGraceAndCancellingFreesTheSlotAtOnce() async throws {
+        try await CatalogHarness.scheduling { h in
+            let w = try await h.bookingWorld(tag: "noshow")
+            let (alice, bob) = (try await h.client("Alice"), try await h.client("Bob"))
+            let starts = try await h.independentStarts(w, count: 2, token: alice.token)
+            let day = w.search("2026-06-02", "2026-06-02")
+
+            // Cancel: the client cancels their own; the slot is offered and bookable again at once.
+            let cancelled = try await h.book(w.create(starts[1]), token: alice.token)
+            #expect(!(try await h.starts(day, token: bob.token)).contains(starts[1]))
+            #expect(refusal(try await h.failure(BookingV1.Bookings.create, w.create(starts[1]), token: bob.token)) == "FAILED_PRECONDITION SLOT_UNAVAILABLE")
+            #expect(try await h.failure(BookingV1.Bookings.cancel, BookingV1.CancelBookingRequest(organizationId: w.org.id, bookingId: cancelled.id),
+                                        token: bob.token).code == .notFound, "another client is told nothing of it")
+            let gone = try await h.cancel(cancelled.id, in: w, token: alice.token, reason: "ill")
+            #expect(gone.status == .cancelled && gone.cancelledBy == .client && gone.cancellationReason == "ill" && gone.cancelledAt == h.clock.now)
+            #expect(try await h.reservedRows(cancelled.id) == [])
+            #expect(try await h.starts(day, token: bob.token).contains(starts[1]))
+            let rebooked = try await h.book(w.create(starts[1]), token: bob.token)
+            #expect(rebooked.status == .confirmed && rebooked.startTime == starts[1])
+            try await Self.expectRefused(h, BookingV1.Bookings.cancel, BookingV1.CancelBookingRequest(organizationId: w.org.id, bookingId: cancelled.id),
+                                         token: alice.token, naming: "cancelled")
+            for method in [BookingV1.Bookings.confirm, BookingV1.Bookings.complete, BookingV1.Bookings.markNoShow] {
+                try await Self.expectRefused(h, method, w.action(cancelled.id), token: w.org.token, naming: "cancelled")
+            }
+            // Staff cancel as the provider.
+            let byStaff = try await h.cancel(rebooked.id, in: w)
+            #expect(byStaff.status == .cancelled && byStaff.cancelledBy == .provider)
+
+            // A no-show: only from the start plus the organization's 15 minutes of grace.
+            let booking = try await h.book(w.create(starts[0]), token: alice.token)
+            let early = try await h.failure(BookingV1.Bookings.markNoShow, w.action(booking.id), token: w.org.token)
+            #expect(early.code == .failedPrecondition && early.message.contains("15 minutes after its start"))
+            h.clock.set(starts[0].addingTimeInterval(15 * 60 - 1))
+            #expect(try await h.failure(BookingV1.Bookings.markNoShow, w.action(booking.id), token: w.providerUser.token).code == .failedPrecondition)
+            #expect(try await h.failure(BookingV1.Bookings.markNoShow, w.action(booking.id), token: alice.token).code == .permissionDenied)
+            h.clock.set(starts[0].addingTimeInterval(15 * 60))
+            let noShow = try await h.act(BookingV1.Bookings.markNoShow, booking.id, in: w, token: w.providerUser.token)
+            #expect(noShow.status == .noShow && noShow.noShowAt == h.clock.now && noShow.participants.map(\.status) == [.noShow])
+            #expect(try await h.reservedRows(booking.id) == [], "its remaining time is freed")
+            for method in [BookingV1.Bookings.confirm, BookingV1.Bookings.complete, BookingV1.Bookings.markNoShow] {
+                try await Self.expectRefused(h, method, w.action(booking.id), token: w.org.token, naming: "no show")
+            }
+            try await Self.expectRefused(h, BookingV1.Bookings.cancel, BookingV1.CancelBookingRequest(organizationId: w.org.id, bookingId: booking.id),
+                                         token: w.org.token, naming: "no show")
+            #expect(try await h.bookingRowsDisagreements(organizationID: w.org.id) == [])
+        }
+    }
+
+    @Test func checkingInOneParticipantChecksTheBookingIn() async throws {
+        try await CatalogHarness.scheduling { h in
+            let w = try await h.bookingWorld(tag: "checkin")
+            let yoga = try await h.activate(BookingSample.template(
+                "yoga", at: w.location.id, provider: w.provider.id, type: .class,
+                capacity: CatalogV1.Capacity(type: .group, group: CatalogV1.GroupCapacity(minParticipants: 1, maxParticipants: 4))), in: w.org)
+            let alice = try await h.client("Alice")
+            let desk = try await h.staff(of: w.org, "Desk")
+            let start = try #require(try await h.independentStarts(w, template: yoga, count: 1).first)
+            let booking = try await h.book(w.create(start, template: yoga.id, participants: [BookingSample.user(alice.id), BookingSample.guest("Gus Guest")]),
+                                           token: alice.token)
+            #expect(booking.participants.map(\.role) == [.primary, .guest] && booking.participantCount == 2 && booking.maxParticipants == 4)
+            let (mine, guest) = (booking.participants[0].id, booking.participants[1].id)
+
+            h.clock.advance(by: .seconds(120))
+            let first = try await h.checkIn(booking.id, participant: guest, in: w, token: desk.token)
+            #expect(first.status == .checkedIn && first.checkedInAt == h.clock.now && first.checkedInBy == desk.id)
+            #expect(first.participants.map(\.status) == [.confirmed, .checkedIn])
+            #expect(first.participants[1].checkedInAt == h.clock.now && first.participants[1].checkedInBy == desk.id)
+            let firstAt = h.clock.now
+            h.clock.advance(by: .seconds(120))
+            let second = try await h.checkIn(booking.id, participant: mine, in: w, token: w.providerUser.token)
+            #expect(second.status == .checkedIn && second.checkedInAt == firstAt, "the booking keeps its first check-in")
+            #expect(second.participants.map(\.status) == [.checkedIn, .checkedIn] && second.participants[0].checkedInBy == w.providerUser.id)
+            let twice = try await h.failure(BookingV1.Bookings.checkIn,
+                                            BookingV1.CheckInRequest(organizationId: w.org.id, bookingId: booking.id, participantId: mine), token: desk.token)
+            #expect(twice.code == .failedPrecondition && twice.message.contains("checked in already"))
+            let stranger = try await h.failure(BookingV1.Bookings.checkIn,
+                                               BookingV1.CheckInRequest(organizationId: w.org.id, bookingId: booking.id, participantId: UUID().uuidString.lowercased()),
+                                               token: desk.token)
+            #expect(stranger.code == .notFound)
+            let completed = try await h.act(BookingV1.Bookings.complete, booking.id, in: w, token: w.providerUser.token)
+            #expect(completed.status == .completed && completed.participants.map(\.status) == [.checkedIn, .checkedIn])
+        }
+    }
+}
