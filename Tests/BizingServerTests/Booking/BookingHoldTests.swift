@@ -36,7 +36,8 @@ import Testing
             #expect(hold.createdAt == t0 && hold.expiresAt == t0.addingTimeInterval(600) && hold.extendableUntil == t0.addingTimeInterval(1_500))
             #expect(hold.assignedBookables.map(\.bookableId) == [w.provider.id, w.room.id] && hold.onExpiry == .releaseSlot)
             #expect(hold.serviceTemplateId == template.id && hold.locationId == w.location.id && hold.timeZone == "America/New_York")
-            #expect(try await h.holdCall(BookingV1.Holds.getHold, hold.id, in: w, token: alice.token) == hold)
+            #expect(hold.localStart == SchedulingTime.iso(start) && hold.localEnd == SchedulingTime.iso(start.addingTimeInterval(1_800)))
+            #expect(try await h.holdCall(BookingV1.Holds.getHold, hold.id, in: w, token: alice.token) == hold, "GetHold presents it as HoldSlot did")
 
             // Held: no one else is offered it or can book it, with either template of the provider and room.
             // (Busy spans are an hour: the service and 15 minutes either side.)
@@ -55,7 +56,7 @@ import Testing
             }
             let first = try await extend(after: 5)
             #expect(first.status == .extended && first.extensionCount == 1 && first.expiresAt == t0.addingTimeInterval(15 * 60))
-            #expect(first.extendableUntil == hold.extendableUntil && first.createdAt == t0)
+            #expect(first.extendableUntil == hold.extendableUntil && first.createdAt == t0 && first.localStart == hold.localStart)
             let second = try await extend(after: 12)
             #expect(second.extensionCount == 2 && second.expiresAt == t0.addingTimeInterval(22 * 60))
             let capped = try await extend(after: 20)
