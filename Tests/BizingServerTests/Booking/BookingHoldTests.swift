@@ -154,6 +154,10 @@ import Testing
             #expect(try await h.holdCall(BookingV1.Holds.releaseHold, fourth.id, in: w, token: desk.token).status == .released)
             #expect(try await h.starts(day, token: alice.token).contains(offered[3]))
 
+            // Seats are a class's: the refusal names the request's own field.
+            let seats = try await h.failure(BookingV1.Holds.holdSlot, BookingV1.HoldSlotRequest(
+                organizationId: w.org.id, slot: w.slot(offered[4], template: template.id), seats: 2), token: alice.token)
+            #expect(seats.code == .invalidArgument && catalogViolationFields(seats) == ["seats"])
             // A template whose reservation settings are off takes no holds.
             let refused = try await h.failure(BookingV1.Holds.holdSlot, BookingV1.HoldSlotRequest(organizationId: w.org.id, slot: w.slot(offered[4])),
                                               token: alice.token)
