@@ -97,13 +97,14 @@ import Testing
     @Test func aRescheduleRacingACreateForTheSameSlotIsAllOrNothing() async throws {
         try await CatalogHarness.scheduling { h in
             let w = try await h.bookingWorld(tag: "move")
-            let rounds = 8
-            let starts = try await h.independentStarts(w, count: rounds + 1)
+            let rounds = 10
+            let starts = try await h.independentStarts(w, count: rounds + 2)
             let mover = try await h.client("Mover")
             let moverClient = try await RPCClient.connect(socketPath: h.socketPath)
             let rivalClient = try await RPCClient.connect(socketPath: h.socketPath)
             var booking = try await h.book(w.create(starts[0]), token: mover.token)
             var (moved, kept) = (0, 0)
+            var rivalsStarts: [Date] = []
 
             for round in 1...rounds {
                 let target = starts[round]
@@ -132,6 +133,7 @@ import Testing
                     booking = after
                 case (.failure(let refused), .success(let other)):
                     kept += 1
+                    rivalsStarts.append(target)
                     #expect(refusal(refused) == "FAILED_PRECONDITION SLOT_UNAVAILABLE")
                     #expect(other.startTime == target)
                     let unchanged = try await h.booking(bookingID, in: w)
@@ -144,14 +146,25 @@ import Testing
             try await moverClient.close()
             try await rivalClient.close()
 
+            // Whichever way the rounds went, a reschedule onto a taken slot changes nothing.
+            let taken = try await h.book(w.create(starts[rounds + 1]), token: try await h.client("Early Bird").token)
+            let before = try await h.reservedRows(booking.id)
+            let refused = try await h.failure(BookingV1.Bookings.reschedule,
+                                              BookingV1.RescheduleBookingRequest(organizationId: w.org.id, bookingId: booking.id, startTime: starts[rounds + 1]),
+                                              token: mover.token)
+            #expect(refusal(refused) == "FAILED_PRECONDITION SLOT_UNAVAILABLE")
+            #expect(try await h.booking(booking.id, in: w) == booking)
+            #expect(try await h.reservedRows(booking.id) == before)
+            rivalsStarts.append(try #require(taken.startTime))
+
             #expect(moved + kept == rounds)
-            #expect(try await h.bookingCount(organizationID: w.org.id) == 1 + kept)
+            #expect(try await h.bookingCount(organizationID: w.org.id) == 2 + kept)
             #expect(try await h.bookingOverlaps() == [])
             #expect(try await h.bookingRowsDisagreements(organizationID: w.org.id) == [])
-            // Each contested start is held by exactly one booking.
+            // The rivals hold what they won, the moved booking its last start; nothing else is booked.
             let all = try await h.allBookings(BookingV1.ListBookingsRequest(organizationId: w.org.id), token: w.org.token).bookings
-            let held = all.compactMap(\.startTime)
-            for start in starts[1...] { #expect(held.filter { $0 == start }.count == 1) }
+            #expect(all.allSatisfy { $0.status == .confirmed })
+            #expect(all.compactMap(\.startTime).sorted() == (rivalsStarts + [try #require(booking.startTime)]).sorted())
         }
     }
 
