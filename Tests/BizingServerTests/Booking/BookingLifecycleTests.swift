@@ -3,6 +3,7 @@ import BizingRPC
 import BizingStore
 import BizingWire
 import Foundation
+import Identity
 import Testing
 
 /// The lifecycle table (Booking/Domain/BookingLifecycle) over RPC:
@@ -177,6 +178,80 @@ import Testing
             #expect(stranger.code == .notFound)
             let completed = try await h.act(BookingV1.Bookings.complete, booking.id, in: w, token: w.providerUser.token)
             #expect(completed.status == .completed && completed.participants.map(\.status) == [.checkedIn, .checkedIn])
+        }
+    }
+
+    @Test func theTemplatesPolicyDecidesClientCancellationAndTheNoShowGrace() async throws {
+        try await CatalogHarness.scheduling { h in
+            let w = try await h.bookingWorld(tag: "policy")
+            var strict = BookingSample.template("strict", at: w.location.id, provider: w.provider.id)
+            strict.cancellation = CatalogV1.CancellationTerms(policy: IdentityV1.CancellationPolicy(
+                allowClientCancellation: false, noShow: IdentityV1.NoShowPolicy(gracePeriodMinutes: 30, chargePercent: 50)))
+            let template = try await h.activate(strict, in: w.org)
+            let alice = try await h.client("Alice")
+            let starts = try await h.independentStarts(w, template: template, count: 2)
+            let first = try await h.book(w.create(starts[0], template: template.id), token: alice.token)
+            let second = try await h.book(w.create(starts[1], template: template.id), token: alice.token)
+
+            // Clients may not cancel online here; a manager may.
+            let refused = try await h.failure(BookingV1.Bookings.cancel, BookingV1.CancelBookingRequest(organizationId: w.org.id, bookingId: first.id),
+                                              token: alice.token)
+            #expect(refused.code == .failedPrecondition && refused.message.contains("does not let clients cancel"))
+            #expect(try await h.booking(first.id, in: w).status == .confirmed)
+            #expect(try await h.cancel(first.id, in: w).status == .cancelled)
+
+            // Its no-show grace is 30 minutes, not the organization's 15.
+            h.clock.set(starts[1].addingTimeInterval(29 * 60))
+            let early = try await h.failure(BookingV1.Bookings.markNoShow, w.action(second.id), token: w.org.token)
+            #expect(early.code == .failedPrecondition && early.message.contains("30 minutes after its start"))
+            h.clock.set(starts[1].addingTimeInterval(30 * 60))
+            #expect(try await h.act(BookingV1.Bookings.markNoShow, second.id, in: w).status == .noShow)
+        }
+    }
+
+    @Test func serviceTokensBookAsStaffAndCancelAsTheSystem() async throws {
+        try await CatalogHarness.scheduling { h in
+            let w = try await h.bookingWorld(tag: "tokens")
+            let alice = try await h.client("Alice")
+            let organizationID = UUID(uuidString: w.org.id)!
+            let admin = try await h.identity.fixtures.issueServiceToken(organizationID: organizationID, name: "integration", role: .admin).1
+            let desk = try await h.identity.fixtures.issueServiceToken(organizationID: organizationID, name: "kiosk", role: .staff).1
+            let starts = try await h.independentStarts(w, count: 3)
+
+            // A token books for someone (never for itself).
+            let nobody = try await h.failure(BookingV1.Bookings.create, w.create(starts[0]), token: admin)
+            #expect(nobody.code == .invalidArgument && catalogViolationFields(nobody) == ["participants"])
+            let booked = try await h.book(w.create(starts[0], participants: [BookingSample.user(alice.id)], source: .api), token: admin)
+            #expect(booked.status == .confirmed && booked.bookedByUserId == "" && booked.participants.map(\.userId) == [alice.id] && booked.source == .api)
+            #expect(try await h.booking(booked.id, in: w, token: alice.token) == booked, "the participant sees it")
+            let walkIn = try await h.book(w.create(starts[1], participants: [BookingSample.guest("Walk In")], source: .walkIn), token: desk)
+            #expect(walkIn.status == .confirmed && walkIn.source == .walkIn)
+
+            // Only a token cancels as the system; only staff as the provider.
+            let asSystem = try await h.failure(BookingV1.Bookings.cancel,
+                                               BookingV1.CancelBookingRequest(organizationId: w.org.id, bookingId: booked.id, cancelledBy: .system), token: w.org.token)
+            #expect(asSystem.code == .permissionDenied)
+            let asProvider = try await h.failure(BookingV1.Bookings.cancel,
+                                                 BookingV1.CancelBookingRequest(organizationId: w.org.id, bookingId: booked.id, cancelledBy: .provider), token: alice.token)
+            #expect(asProvider.code == .permissionDenied)
+            let cancelled: BookingV1.Booking = try await h.call(
+                BookingV1.Bookings.cancel, BookingV1.CancelBookingRequest(organizationId: w.org.id, bookingId: booked.id, cancelledBy: .system, reason: "sync"),
+                token: admin)
+            #expect(cancelled.status == .cancelled && cancelled.cancelledBy == .system && cancelled.cancellationReason == "sync")
+
+            // A token holds and converts for someone.
+            let holdable = try await BookingHoldTests.holdable(w, h)
+            let held = try #require(try await h.independentStarts(w, template: holdable, count: 1, from: "2026-06-03").first)
+            let hold = try await h.hold(held, template: holdable.id, in: w, token: desk)
+            #expect(hold.holderUserId == "")
+            #expect(try await h.failure(BookingV1.Holds.convertHold, BookingV1.ConvertHoldRequest(organizationId: w.org.id, holdId: hold.id), token: desk).code
+                == .invalidArgument)
+            #expect(try await h.failure(BookingV1.Holds.extendHold, BookingV1.HoldRequest(organizationId: w.org.id, holdId: hold.id), token: admin).code
+                == .permissionDenied, "another token is not the holder")
+            let converted: BookingV1.Booking = try await h.call(
+                BookingV1.Holds.convertHold,
+                BookingV1.ConvertHoldRequest(organizationId: w.org.id, holdId: hold.id, participants: [BookingSample.user(alice.id)]), token: desk)
+            #expect(converted.holdId == hold.id && converted.participants.map(\.userId) == [alice.id] && converted.bookedByUserId == "")
         }
     }
 }
