@@ -139,6 +139,22 @@ import Testing
             #expect(noDate.code == .invalidArgument && catalogViolationFields(noDate) == ["date"])
             let notProvider = try await h.failure(BookingV1.Bookings.agenda, BookingV1.AgendaRequest(organizationId: org, date: "2026-06-02"), token: desk.token)
             #expect(notProvider.code == .invalidArgument && catalogViolationFields(notProvider) == ["bookable_id"])
+
+            // A manager of the annex only: its bookings, nothing of the studio's.
+            let annexManager = try await h.identity.user("Annex Manager")
+            _ = try await h.identity.fixtures.addMembership(
+                organizationID: UUID(uuidString: org)!, userID: annexManager.record.id, role: .manager, scope: .locations([UUID(uuidString: l2.id)!]))
+            #expect(try await listed(BookingV1.ListBookingsRequest(organizationId: org, pageSize: 1), token: annexManager.token) == ordered([b4, b5]))
+            #expect(try await listed(BookingV1.ListBookingsRequest(organizationId: org, locationId: w.location.id), token: annexManager.token) == [])
+            #expect(try await h.failure(BookingV1.Bookings.get, BookingV1.GetBookingRequest(organizationId: org, bookingId: b1.id), token: annexManager.token).code
+                == .notFound)
+            #expect(try await h.failure(BookingV1.Bookings.cancel, BookingV1.CancelBookingRequest(organizationId: org, bookingId: b1.id), token: annexManager.token).code
+                == .notFound)
+            #expect(try await agenda("2026-06-02", bookable: p2.id, token: annexManager.token).bookings.map(\.id) == [b4.id])
+            #expect(try await h.failure(BookingV1.Bookings.agenda, BookingV1.AgendaRequest(organizationId: org, bookableId: w.provider.id, date: "2026-06-02"),
+                                        token: annexManager.token).code == .permissionDenied)
+            let byManager = try await h.cancel(b4.id, in: w, token: annexManager.token)
+            #expect(byManager.status == .cancelled && byManager.cancelledBy == .provider)
         }
     }
 }
