@@ -254,4 +254,42 @@ import Testing
             #expect(converted.holdId == hold.id && converted.participants.map(\.userId) == [alice.id] && converted.bookedByUserId == "")
         }
     }
+
+    @Test func aRescheduleMayOverlapTheBookingsOwnOldTime() async throws {
+        try await CatalogHarness.scheduling { h in
+            let w = try await h.bookingWorld(tag: "shift")
+            let (alice, bob) = (try await h.client("Alice"), try await h.client("Bob"))
+            let day = w.search("2026-06-02", "2026-06-02")
+            let offered = try await h.starts(day, token: alice.token)
+            // Two starts half an hour apart: their busy hours overlap.
+            let first = try #require(offered.first)
+            let shifted = try #require(offered.first { $0.timeIntervalSince(first) == 1_800 })
+            let booking = try await h.book(w.create(first), token: alice.token)
+            #expect(!(try await h.starts(day, token: bob.token)).contains(shifted))
+
+            let moved: BookingV1.Booking = try await h.call(
+                BookingV1.Bookings.reschedule, BookingV1.RescheduleBookingRequest(organizationId: w.org.id, bookingId: booking.id, startTime: shifted),
+                token: alice.token)
+            #expect(moved.startTime == shifted && moved.endTime == shifted.addingTimeInterval(1_800) && moved.version == 2)
+            #expect(moved.localStart == SchedulingTime.iso(shifted) && moved.status == .confirmed)
+            #expect(try await h.reservedRows(booking.id).count == 2)
+            #expect(try await h.bookingRowsDisagreements(organizationID: w.org.id) == [])
+            // Its old start is free again only where the new busy time allows: not at all here (they overlap).
+            #expect(!(try await h.starts(day, token: bob.token)).contains(first))
+            // Another client may not move it; a reschedule to a time not on offer is refused.
+            #expect(try await h.failure(BookingV1.Bookings.reschedule,
+                                        BookingV1.RescheduleBookingRequest(organizationId: w.org.id, bookingId: booking.id, startTime: first),
+                                        token: bob.token).code == .notFound)
+            let offGrid = try await h.failure(BookingV1.Bookings.reschedule,
+                                              BookingV1.RescheduleBookingRequest(organizationId: w.org.id, bookingId: booking.id,
+                                                                                 startTime: shifted.addingTimeInterval(60)), token: alice.token)
+            #expect(refusal(offGrid) == "FAILED_PRECONDITION SLOT_UNAVAILABLE")
+            // Back where it was.
+            let back: BookingV1.Booking = try await h.call(
+                BookingV1.Bookings.reschedule, BookingV1.RescheduleBookingRequest(organizationId: w.org.id, bookingId: booking.id, startTime: first),
+                token: alice.token)
+            #expect(back.startTime == first && back.version == 3)
+            #expect(try await h.starts(day, token: bob.token) == offered.filter { abs($0.timeIntervalSince(first)) >= 3_600 })
+        }
+    }
 }

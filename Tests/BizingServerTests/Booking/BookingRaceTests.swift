@@ -3,6 +3,7 @@ import BizingRPC
 import BizingStore
 import BizingWire
 import Foundation
+import GRDB
 import Testing
 
 /// The Booking promise over the real socket and the real SQLite file: a
@@ -165,6 +166,46 @@ import Testing
             let all = try await h.allBookings(BookingV1.ListBookingsRequest(organizationId: w.org.id), token: w.org.token).bookings
             #expect(all.allSatisfy { $0.status == .confirmed })
             #expect(all.compactMap(\.startTime).sorted() == (rivalsStarts + [try #require(booking.startTime)]).sorted())
+        }
+    }
+
+    /// Holds and bookings racing for one slot: one of them gets it.
+    @Test func holdsAndBookingsRacingForOneSlotLeaveOneWinner() async throws {
+        try await CatalogHarness.scheduling { h in
+            let w = try await h.bookingWorld(tag: "holdrace")
+            let holdable = try await BookingHoldTests.holdable(w, h)
+            let start = try #require(try await h.independentStarts(w, template: holdable, count: 1).first)
+            var racers: [(BookingPerson, RPCClient)] = []
+            for index in 0..<24 {
+                racers.append((try await h.client("Racer \(index)"), try await RPCClient.connect(socketPath: h.socketPath)))
+            }
+            let create = w.create(start, template: holdable.id)
+            let hold = BookingV1.HoldSlotRequest(organizationId: w.org.id, slot: w.slot(start, template: holdable.id))
+            let outcomes = await withTaskGroup(of: String.self) { group in
+                for (index, (person, client)) in racers.enumerated() {
+                    group.addTask {
+                        let metadata = IdentityHarness.metadata(person.token)
+                        let result: Result<String, RPCStatus> = index % 2 == 0
+                            ? await Self.result { "hold " + (try await client.unary(BookingV1.Holds.holdSlot.fullName, hold, as: BookingV1.Hold.self, metadata: metadata)).id }
+                            : await Self.result { "booking " + (try await client.unary(BookingV1.Bookings.create.fullName, create, as: BookingV1.Booking.self, metadata: metadata)).id }
+                        switch result {
+                        case .success(let won): return won
+                        case .failure(let status): return refusal(status)
+                        }
+                    }
+                }
+                var all: [String] = []
+                for await outcome in group { all.append(outcome) }
+                return all
+            }
+            for (_, client) in racers { try await client.close() }
+            let won = outcomes.filter { $0.hasPrefix("hold ") || $0.hasPrefix("booking ") }
+            #expect(won.count == 1, "\(won)")
+            #expect(outcomes.filter { $0 == "FAILED_PRECONDITION SLOT_UNAVAILABLE" }.count == 23)
+            let rows = try await h.store.read { db in
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM reserved_times WHERE organization_id = ?", arguments: [w.org.id]) ?? -1
+            }
+            #expect(rows == 2, "one reference holds the provider and the room")
         }
     }
 
