@@ -3,6 +3,7 @@ import BizingRPC
 import BizingStore
 import BizingWire
 import Foundation
+import GRDB
 import Identity
 import Testing
 
@@ -290,6 +291,52 @@ import Testing
                 token: alice.token)
             #expect(back.startTime == first && back.version == 3)
             #expect(try await h.starts(day, token: bob.token) == offered.filter { abs($0.timeIntervalSince(first)) >= 3_600 })
+        }
+    }
+
+    @Test func reassigningABookableMovesItsTimeToAFreeOneThatQualifies() async throws {
+        try await CatalogHarness.scheduling { h in
+            let w = try await h.bookingWorld(tag: "reassign")
+            let secondRoom = try await h.create(CatalogSample.venue("reassign-room-2", at: w.location.id), in: w.org)
+            var anyProvider = BookingSample.template("any", at: w.location.id, provider: nil)
+            anyProvider.requiredBookables[0].allowSubstitution = true
+            let any = try await h.activate(anyProvider, in: w.org)
+            let alice = try await h.client("Alice")
+            let starts = try await h.independentStarts(w, count: 2)
+            let (p1, p2) = (w.provider.id, w.otherProvider.id)
+
+            let booking = try await h.book(w.create(starts[0], template: any.id), token: alice.token)
+            let assigned = try #require(booking.assignedBookables.first { $0.kind == .provider }).bookableId
+            let other = assigned == p1 ? p2 : p1
+            func reassign(_ id: String, _ from: String, to: String, token: String? = nil) -> BookingV1.ReassignBookableRequest {
+                BookingV1.ReassignBookableRequest(organizationId: w.org.id, bookingId: id, bookableId: from, newBookableId: to)
+            }
+            #expect(try await h.failure(BookingV1.Bookings.reassignBookable, reassign(booking.id, assigned, to: other), token: alice.token).code
+                == .permissionDenied)
+            let notQualifying = try await h.failure(BookingV1.Bookings.reassignBookable, reassign(booking.id, assigned, to: secondRoom.id), token: w.org.token)
+            #expect(notQualifying.code == .invalidArgument && catalogViolationFields(notQualifying) == ["new_bookable_id"])
+            let noSubstitution = try await h.failure(BookingV1.Bookings.reassignBookable,
+                                                     reassign(booking.id, booking.assignedBookables[1].bookableId, to: secondRoom.id), token: w.org.token)
+            #expect(noSubstitution.code == .failedPrecondition, "the venue requirement does not allow substitution")
+
+            let moved: BookingV1.Booking = try await h.call(BookingV1.Bookings.reassignBookable, reassign(booking.id, assigned, to: other), token: w.org.token)
+            #expect(moved.assignedBookables.map(\.bookableId) == [other, booking.assignedBookables[1].bookableId] && moved.version == 2)
+            #expect(moved.startTime == booking.startTime && moved.assignedBookables[0].requirementIndex == 0)
+            let rows = try await h.store.read { db in
+                try String.fetchAll(db, sql: "SELECT bookable_id FROM reserved_times WHERE reference_id = ? ORDER BY bookable_id", arguments: [booking.id])
+            }
+            #expect(rows == [other, booking.assignedBookables[1].bookableId].sorted())
+            #expect(try await h.bookingRowsDisagreements(organizationID: w.org.id) == [])
+
+            // Onto a busy provider: refused, nothing changed.
+            let blocker = try await h.book(w.create(starts[1]), token: try await h.client("Bob").token)
+            #expect(blocker.assignedBookables.map(\.bookableId).first == p1)
+            let second = try await h.book(w.create(starts[1], template: any.id), token: alice.token)
+            #expect(second.assignedBookables.map(\.bookableId) == [p2, blocker.assignedBookables[1].bookableId == w.room.id ? secondRoom.id : w.room.id])
+            let busy = try await h.failure(BookingV1.Bookings.reassignBookable, reassign(second.id, p2, to: p1), token: w.org.token)
+            #expect(refusal(busy) == "FAILED_PRECONDITION SLOT_UNAVAILABLE")
+            #expect(try await h.booking(second.id, in: w) == second)
+            #expect(try await h.bookingOverlaps() == [])
         }
     }
 }
