@@ -77,7 +77,16 @@ struct Booker {
             }
         }
 
-        let offered = try ledger.offer(db, organizationID: caller.organization.id, slot, now: now.seconds)
+        let offered: OfferedSlot
+        do {
+            offered = try ledger.offer(db, organizationID: caller.organization.id, slot, now: now.seconds)
+        } catch let failure as ValidationFailure {
+            // The seats asked for are the participants taking part: say so where the request says it.
+            throw ValidationFailure(failure.violations.map {
+                $0.field == slot.fieldPrefix + "seats"
+                    ? InvalidField(field: "participants", rule: $0.rule, description: "\(slot.seats) take part (observers aside); \($0.description)") : $0
+            })
+        }
         try Self.checkCapacity(offered, participants)
         let bookingID = environment.store.ids.next().lowercasedString
         var assigned = Self.assigned(offered)

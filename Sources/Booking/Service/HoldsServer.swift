@@ -44,7 +44,15 @@ public struct HoldsServer: BookingV1.HoldsService {
                 throw ContextStatus.failedPrecondition("the service template does not take holds (its reservation settings are off): book it directly")
             }
             slot.walkIn = caller.worksDesk(location: location)
-            let offered = try environment.ledger.offer(db, organizationID: caller.organization.id, slot, now: now.seconds)
+            let offered: OfferedSlot
+            do {
+                offered = try environment.ledger.offer(db, organizationID: caller.organization.id, slot, now: now.seconds)
+            } catch let failure as ValidationFailure {
+                // The seats are the request's own field, not the slot's.
+                throw ValidationFailure(failure.violations.map {
+                    $0.field == slot.fieldPrefix + "seats" ? InvalidField(field: "seats", rule: $0.rule, description: $0.description) : $0
+                })
+            }
             let terms = HoldTerms(holdMinutes: Int(settings.holdMinutes), maxHoldMinutes: Int(settings.maxHoldMinutes))
             let id = environment.store.ids.next().lowercasedString
             var hold = BookingV1.Hold(
@@ -123,9 +131,12 @@ public struct HoldsServer: BookingV1.HoldsService {
         let row = try held(db, caller, holdID, now: now, mine: true, field: field)
         try requireLive(row, now: now)
         let hold = row.hold
+        // The length is asked for only where the client chose it (a variable-length service); otherwise the offer refuses it.
+        let template = try CatalogDirectory.template(db, organizationID: caller.organization.id, id: UUID(uuidString: hold.serviceTemplateId) ?? UUID())
         let slot = SlotWanted(
             templateID: hold.serviceTemplateId, locationID: hold.locationId, start: Int64((hold.startTime ?? Date()).timeIntervalSince1970),
-            bookableIDs: hold.assignedBookables.map(\.bookableId), durationMinutes: Int(hold.durationMinutes), nights: Int(hold.nights),
+            bookableIDs: hold.assignedBookables.map(\.bookableId),
+            durationMinutes: template?.duration?.type == .variable ? Int(hold.durationMinutes) : 0, nights: Int(hold.nights),
             seats: Int(hold.seats), excluding: [hold.id])
         var booked = participants
         if booked.isEmpty, caller.userID == nil {

@@ -52,6 +52,10 @@ enum BookingTables {
             id: row["id"], organizationId: row["organization_id"], locationId: row["location_id"], serviceTemplateId: row["service_template_id"],
             startTime: date(row["starts_at"]), endTime: date(row["ends_at"]), timeZone: row["time_zone"],
             durationMinutes: UInt32(row["duration_minutes"] as Int), nights: UInt32(row["nights"] as Int), seats: UInt32(row["seats"] as Int))
+        if let clock = ZoneClock(identifier: hold.timeZone) {
+            hold.localStart = clock.iso8601(at: (row["starts_at"] as Int64) / 1_000_000)
+            hold.localEnd = clock.iso8601(at: (row["ends_at"] as Int64) / 1_000_000)
+        }
         hold.holderUserId = row["holder_user_id"] ?? ""
         hold.createdAt = date(row["created_at"])
         hold.expiresAt = date(row["expires_at"])
