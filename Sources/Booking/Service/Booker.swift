@@ -83,7 +83,7 @@ struct Booker {
         } catch let failure as ValidationFailure {
             // The seats asked for are the participants taking part: say so where the request says it.
             throw ValidationFailure(failure.violations.map {
-                $0.field == slot.fieldPrefix + "seats"
+                $0.field == "participants"
                     ? InvalidField(field: "participants", rule: $0.rule, description: "\(slot.seats) take part (observers aside); \($0.description)") : $0
             })
         }

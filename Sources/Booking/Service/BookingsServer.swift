@@ -85,10 +85,9 @@ public struct BookingsServer: BookingV1.BookingsService {
     public func checkIn(_ request: BookingV1.CheckInRequest, context: ServerCallContext) async throws -> BookingV1.Booking {
         try await changingBooking(request, request.organizationId, request.bookingId, context) { db, caller, booking, now in
             try caller.requireWork(db, booking, desk: true, "check in")
-            let start = Self.interval(booking).start
-            if now.seconds < start - Self.checkInOpens {
-                throw ContextStatus.failedPrecondition(
-                    "check-in opens two hours before the start (\(booking.localStart.isEmpty ? Self.presented(booking).localStart : booking.localStart))")
+            let opening = try Self.status(booking) == .confirmed || booking.status == .checkedIn
+            if opening, now.seconds < Self.interval(booking).start - Self.checkInOpens {
+                throw ContextStatus.failedPrecondition("check-in opens two hours before the start (\(Self.presented(booking).localStart))")
             }
             let by = caller.userID?.lowercasedString ?? caller.tokenID ?? ""
             var targets = booking.participants.indices.filter { booking.participants[$0].role != .observer }
@@ -120,10 +119,10 @@ public struct BookingsServer: BookingV1.BookingsService {
     public func complete(_ request: BookingV1.BookingActionRequest, context: ServerCallContext) async throws -> BookingV1.Booking {
         try await changingBooking(request, request.organizationId, request.bookingId, context) { db, caller, booking, now in
             try caller.requireWork(db, booking, desk: false, "complete")
+            try Self.move(&booking, .complete)
             if now.seconds < Self.interval(booking).start {
                 throw ContextStatus.failedPrecondition("a booking can be completed only once it has started (\(Self.presented(booking).localStart))")
             }
-            try Self.move(&booking, .complete)
             booking.completedAt = now.date
         }
     }

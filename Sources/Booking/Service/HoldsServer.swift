@@ -43,16 +43,8 @@ public struct HoldsServer: BookingV1.HoldsService {
             guard let settings = template.reservation, settings.enabled else {
                 throw ContextStatus.failedPrecondition("the service template does not take holds (its reservation settings are off): book it directly")
             }
-            slot.walkIn = caller.worksDesk(location: location)
-            let offered: OfferedSlot
-            do {
-                offered = try environment.ledger.offer(db, organizationID: caller.organization.id, slot, now: now.seconds)
-            } catch let failure as ValidationFailure {
-                // The seats are the request's own field, not the slot's.
-                throw ValidationFailure(failure.violations.map {
-                    $0.field == slot.fieldPrefix + "seats" ? InvalidField(field: "seats", rule: $0.rule, description: $0.description) : $0
-                })
-            }
+            // The offer names the seats after the request's own field ("seats").
+            let offered = try environment.ledger.offer(db, organizationID: caller.organization.id, slot, now: now.seconds)
             let terms = HoldTerms(holdMinutes: Int(settings.holdMinutes), maxHoldMinutes: Int(settings.maxHoldMinutes))
             let id = environment.store.ids.next().lowercasedString
             var hold = BookingV1.Hold(

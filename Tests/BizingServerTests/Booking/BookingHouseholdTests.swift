@@ -147,9 +147,9 @@ struct Parkers: Sendable {
             let cancelled = try await h.cancel(another.id, in: w, token: f.casey.token)
             #expect(cancelled.status == .cancelled && cancelled.cancelledBy == .client)
             #expect(try await h.reservedRows(another.id) == [])
-            // Casey alone, without naming the household, books herself directly.
+            // Casey alone, without naming the household, does not escape its rules: pending for Pat, in the household.
             let direct = try await h.book(w.create(starts[4]), token: f.casey.token)
-            #expect(direct.status == .confirmed && direct.approverUserId == "")
+            #expect(direct.status == .pending && direct.approverUserId == f.pat.id && direct.householdId == f.household)
         }
     }
 

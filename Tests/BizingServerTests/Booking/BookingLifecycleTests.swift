@@ -67,7 +67,11 @@ import Testing
             // The client may not check in; the provider assigned may.
             #expect(try await h.failure(BookingV1.Bookings.checkIn, BookingV1.CheckInRequest(organizationId: w.org.id, bookingId: booking.id),
                                         token: alice.token).code == .permissionDenied)
-            h.clock.advance(by: .seconds(60))
+            // Check-in opens two hours before the start.
+            let early = try await h.failure(BookingV1.Bookings.checkIn, BookingV1.CheckInRequest(organizationId: w.org.id, bookingId: booking.id),
+                                            token: w.providerUser.token)
+            #expect(early.code == .failedPrecondition && early.message.contains("check-in opens two hours before the start"))
+            h.clock.set(start.addingTimeInterval(-3600))
             let checkedIn = try await h.checkIn(booking.id, in: w, token: w.providerUser.token)
             #expect(checkedIn.status == .checkedIn && checkedIn.checkedInAt == h.clock.now && checkedIn.checkedInBy == w.providerUser.id)
             #expect(checkedIn.participants.map(\.status) == [.checkedIn] && checkedIn.participants[0].checkedInBy == w.providerUser.id)
@@ -81,7 +85,10 @@ import Testing
 
             // Completing is the provider's or a manager's, not the front desk's.
             #expect(try await h.failure(BookingV1.Bookings.complete, w.action(booking.id), token: desk.token).code == .permissionDenied)
-            h.clock.advance(by: .seconds(60))
+            // Not before it has started.
+            let soon = try await h.failure(BookingV1.Bookings.complete, w.action(booking.id), token: w.providerUser.token)
+            #expect(soon.code == .failedPrecondition && soon.message.contains("only once it has started"))
+            h.clock.set(start.addingTimeInterval(600))
             let completed = try await h.act(BookingV1.Bookings.complete, booking.id, in: w, token: w.providerUser.token)
             #expect(completed.status == .completed && completed.completedAt == h.clock.now && completed.version == 4)
             #expect(completed.checkedInAt == checkedIn.checkedInAt && completed.confirmedAt == confirmed.confirmedAt)
@@ -160,7 +167,7 @@ import Testing
             #expect(booking.participants.map(\.role) == [.primary, .guest] && booking.participantCount == 2 && booking.maxParticipants == 4)
             let (mine, guest) = (booking.participants[0].id, booking.participants[1].id)
 
-            h.clock.advance(by: .seconds(120))
+            h.clock.set(start.addingTimeInterval(-1800))
             let first = try await h.checkIn(booking.id, participant: guest, in: w, token: desk.token)
             #expect(first.status == .checkedIn && first.checkedInAt == h.clock.now && first.checkedInBy == desk.id)
             #expect(first.participants.map(\.status) == [.confirmed, .checkedIn])
@@ -177,6 +184,7 @@ import Testing
                                                BookingV1.CheckInRequest(organizationId: w.org.id, bookingId: booking.id, participantId: UUID().uuidString.lowercased()),
                                                token: desk.token)
             #expect(stranger.code == .notFound)
+            h.clock.set(start.addingTimeInterval(3000))
             let completed = try await h.act(BookingV1.Bookings.complete, booking.id, in: w, token: w.providerUser.token)
             #expect(completed.status == .completed && completed.participants.map(\.status) == [.checkedIn, .checkedIn])
         }
