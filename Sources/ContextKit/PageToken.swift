@@ -21,6 +21,17 @@ public enum PageToken {
         return id
     }
 
+    /// What a cursor carries to tell the request it belongs to: FNV-1a over
+    /// the request's bytes without its page fields (not a secret, a check).
+    public static func digest(of bytes: [UInt8]) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return hash
+    }
+
     /// A list's page size: 0 asks for the default; more than the maximum is capped.
     public static func pageSize(_ requested: UInt32, default defaultSize: Int = 50, maximum: Int = 200) -> Int {
         requested == 0 ? defaultSize : min(Int(requested), maximum)

@@ -183,11 +183,6 @@ struct BookingListing {
 
     /// FNV-1a over the request's bytes without its page fields.
     static func digest(_ request: BookingV1.ListBookingsRequest) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in (try? ProtobufEncoder().encode(request)) ?? [] {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
-        return hash
+        PageToken.digest(of: (try? ProtobufEncoder().encode(request)) ?? [])
     }
 }

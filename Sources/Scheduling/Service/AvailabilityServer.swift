@@ -426,12 +426,6 @@ enum SlotCursor {
         var search = request
         search.pageToken = ""
         search.pageSize = 0
-        let bytes = (try? ProtobufEncoder().encode(search)) ?? []
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
-        return hash
+        return PageToken.digest(of: (try? ProtobufEncoder().encode(search)) ?? [])
     }
 }
