@@ -13,15 +13,12 @@ extension BizingStore {
     /// connection wrote). Writes through one store are serialized anyway (one
     /// writer connection); IMMEDIATE is what makes them safe against other
     /// connections to the same file.
-    public func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
-        try await pool.writeWithoutTransaction { db in
-            var result: T?
-            try db.inTransaction(.immediate) {
-                result = try body(db)
-                return .commit
-            }
-            return result!
-        }
+    ///
+    /// Writes that arrive while another commits share the next transaction,
+    /// each in a savepoint of its own, and its one sync (group commit): the
+    /// caller still gets all or nothing, answered once it is durable.
+    public func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await groupCommit.write(body)
     }
 
     /// Runs `body` on a reader connection, in a read transaction (a

@@ -28,6 +28,8 @@ public final class BizingStore: Sendable {
     public let synchronous: SynchronousMode
     /// Set by the first `close()`: GRDB must not touch a closed connection.
     private let closed = Mutex(false)
+    /// Writes that arrive together commit together (see `GroupCommit`).
+    let groupCommit: GroupCommit
 
     private init(path: String, pool: DatabasePool, clock: any Clock, ids: IDGenerator, synchronous: SynchronousMode) {
         self.path = path
@@ -35,6 +37,7 @@ public final class BizingStore: Sendable {
         self.clock = clock
         self.ids = ids
         self.synchronous = synchronous
+        self.groupCommit = GroupCommit(pool: pool)
     }
 
     /// Opens (creating if missing) the database at `path`. A missing folder is
