@@ -123,9 +123,12 @@ public struct HoldsServer: BookingV1.HoldsService {
         let row = try held(db, caller, holdID, now: now, mine: true, field: field)
         try requireLive(row, now: now)
         let hold = row.hold
+        // Only a variable-length service takes a duration (as Reschedule asks).
+        let template = try CatalogDirectory.template(db, organizationID: caller.organization.id, id: UUID(uuidString: hold.serviceTemplateId) ?? UUID())
         let slot = SlotWanted(
             templateID: hold.serviceTemplateId, locationID: hold.locationId, start: Int64((hold.startTime ?? Date()).timeIntervalSince1970),
-            bookableIDs: hold.assignedBookables.map(\.bookableId), durationMinutes: Int(hold.durationMinutes), nights: Int(hold.nights),
+            bookableIDs: hold.assignedBookables.map(\.bookableId), durationMinutes: template?.duration?.type == .variable ? Int(hold.durationMinutes) : 0,
+            nights: Int(hold.nights),
             seats: Int(hold.seats), excluding: [hold.id])
         var booked = participants
         if booked.isEmpty, caller.userID == nil {
