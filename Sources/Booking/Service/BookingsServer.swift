@@ -122,7 +122,7 @@ public struct BookingsServer: BookingV1.BookingsService {
 
     public func markNoShow(_ request: BookingV1.BookingActionRequest, context: ServerCallContext) async throws -> BookingV1.Booking {
         try await changingBooking(request, request.organizationId, request.bookingId, context) { db, caller, booking, now in
-            try caller.requireWork(db, booking, desk: true, "mark a no-show")
+            try caller.requireWork(db, booking, desk: false, "mark a no-show")
             let grace = Int64(try Self.policy(db, caller, booking).noShow?.gracePeriodMinutes ?? 0) * 60
             try Self.move(&booking, .markNoShow(now: now.seconds, start: Int64((booking.startTime ?? now.date).timeIntervalSince1970), graceSeconds: grace))
             booking.noShowAt = now.date
