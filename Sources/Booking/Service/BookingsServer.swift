@@ -140,7 +140,7 @@ public struct BookingsServer: BookingV1.BookingsService {
             FieldRules.text(request.reason, "reason", maximum: 500, into: &found)
             if case .unrecognized = request.cancelledBy { found.append(InvalidField(field: "cancelled_by", rule: .notAllowed, description: "is not known")) }
             try found.throwIfAny()
-            let staff = try caller.manages(location: booking.locationId) || caller.isAssignedProvider(db, booking)
+            let staff = caller.manages(location: booking.locationId)
             if !staff {
                 try caller.requireModify(db, booking, "cancel")
                 guard try Self.policy(db, caller, booking).allowClientCancellation else {
