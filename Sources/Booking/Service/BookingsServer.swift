@@ -211,15 +211,15 @@ public struct BookingsServer: BookingV1.BookingsService {
 
     public func addParticipants(_ request: BookingV1.AddParticipantsRequest, context: ServerCallContext) async throws -> BookingV1.Booking {
         try await changingBooking(request, request.organizationId, request.bookingId, context) { db, caller, booking, now in
-            let desk = caller.worksDesk(location: booking.locationId)
-            if !desk { try caller.requireModify(db, booking, "add participants to") }
+            let manager = caller.manages(location: booking.locationId)
+            try caller.requireModify(db, booking, "add participants to")
             try Self.requireOpen(booking, "take participants")
             if request.participants.isEmpty {
                 throw ValidationFailure([InvalidField(field: "participants", rule: .required, description: "names at least one participant")])
             }
             let added = try Participants.resolve(db, request.participants, field: "participants", caller: caller, ids: environment.store.ids,
                                                  existing: booking.participants)
-            if !desk, let booker = caller.userID {
+            if !manager, let booker = caller.userID {
                 let household = try Booker.household(db, booking.householdId, caller: caller)
                 let users = added.compactMap { UUID(uuidString: $0.userId) }
                 if case .denied(let participant, let why) = BookingAuthority.decide(booker: booker, participants: users, household: household,
@@ -250,7 +250,7 @@ public struct BookingsServer: BookingV1.BookingsService {
 
     public func removeParticipant(_ request: BookingV1.RemoveParticipantRequest, context: ServerCallContext) async throws -> BookingV1.Booking {
         try await changingBooking(request, request.organizationId, request.bookingId, context) { db, caller, booking, now in
-            if !caller.worksDesk(location: booking.locationId) { try caller.requireModify(db, booking, "remove participants from") }
+            try caller.requireModify(db, booking, "remove participants from")
             try Self.requireOpen(booking, "lose participants")
             let id = try RequestFields.id(request.participantId, field: "participant_id").lowercasedString
             guard let index = booking.participants.firstIndex(where: { $0.id == id }) else { throw ContextStatus.notFound("participant", id) }
