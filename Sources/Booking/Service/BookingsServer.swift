@@ -136,17 +136,12 @@ public struct BookingsServer: BookingV1.BookingsService {
 
     public func cancel(_ request: BookingV1.CancelBookingRequest, context: ServerCallContext) async throws -> BookingV1.Booking {
         try await changingBooking(request, request.organizationId, request.bookingId, context) { db, caller, booking, now in
+            let staff = caller.manages(location: booking.locationId)
+            if !staff { try caller.requireModify(db, booking, "cancel") }
             var found: [InvalidField] = []
             FieldRules.text(request.reason, "reason", maximum: 500, into: &found)
             if case .unrecognized = request.cancelledBy { found.append(InvalidField(field: "cancelled_by", rule: .notAllowed, description: "is not known")) }
             try found.throwIfAny()
-            let staff = caller.manages(location: booking.locationId)
-            if !staff {
-                try caller.requireModify(db, booking, "cancel")
-                guard try Self.policy(db, caller, booking).allowClientCancellation else {
-                    throw ContextStatus.failedPrecondition("the organization does not let clients cancel online: contact the location")
-                }
-            }
             let by: BookingV1.CancelledBy = request.cancelledBy == .unspecified ? (staff ? .provider : .client) : request.cancelledBy
             switch by {
             case .client: break
@@ -155,6 +150,11 @@ public struct BookingsServer: BookingV1.BookingsService {
             case .system where caller.userID != nil:
                 throw ContextStatus.permissionDenied("only a service token cancels as the system")
             default: break
+            }
+            if !staff {
+                guard try Self.policy(db, caller, booking).allowClientCancellation else {
+                    throw ContextStatus.failedPrecondition("the organization does not let clients cancel online: contact the location")
+                }
             }
             try Self.move(&booking, .cancel)
             booking.cancelledAt = now.date
