@@ -124,9 +124,7 @@ struct BookingListing {
     static func agenda(_ db: Database, _ request: BookingV1.AgendaRequest, _ caller: BookingCaller) throws -> BookingV1.AgendaResponse {
         var found: [InvalidField] = []
         let asked = FieldRules.id(request.bookableId, "bookable_id", required: false, into: &found)
-        found += CalendarRules.date(request.date, field: "date")
         try found.throwIfAny()
-        guard let date = CalendarDate(request.date) else { throw ContextStatus.unvalidated }
         var bookableID = asked?.lowercasedString
         if bookableID == nil {
             guard let userID = caller.userID, caller.access != nil,
@@ -146,6 +144,9 @@ struct BookingListing {
             if caller.access == nil { throw ContextStatus.notFound("bookable", id) }
             throw ContextStatus.permissionDenied("\(caller.roleWithArticle) may see the agendas of providers at the locations they work, and their own")
         }
+        // The date once the caller may see the agenda (access and authority first).
+        try CalendarRules.date(request.date, field: "date").throwIfAny()
+        guard let date = CalendarDate(request.date) else { throw ContextStatus.unvalidated }
         let start = clock.resolve(date, minute: 0).earliest
         let end = clock.resolve(date.adding(days: 1), minute: 0).earliest
         let filter = BookingFilter(organizationID: caller.organizationID, bookableID: id, from: nil, to: end, endsAfter: start,

@@ -129,7 +129,7 @@ public struct BookingsServer: BookingV1.BookingsService {
 
     public func markNoShow(_ request: BookingV1.BookingActionRequest, context: ServerCallContext) async throws -> BookingV1.Booking {
         try await changingBooking(request, request.organizationId, request.bookingId, context) { db, caller, booking, now in
-            try caller.requireWork(db, booking, desk: true, "mark a no-show")
+            try caller.requireWork(db, booking, desk: false, "mark a no-show")
             let grace = Int64(try Self.policy(db, caller, booking).noShow?.gracePeriodMinutes ?? 0) * 60
             try Self.move(&booking, .markNoShow(now: now.seconds, start: Int64((booking.startTime ?? now.date).timeIntervalSince1970), graceSeconds: grace))
             booking.noShowAt = now.date
@@ -143,17 +143,12 @@ public struct BookingsServer: BookingV1.BookingsService {
 
     public func cancel(_ request: BookingV1.CancelBookingRequest, context: ServerCallContext) async throws -> BookingV1.Booking {
         try await changingBooking(request, request.organizationId, request.bookingId, context) { db, caller, booking, now in
+            let staff = caller.manages(location: booking.locationId)
+            if !staff { try caller.requireModify(db, booking, "cancel") }
             var found: [InvalidField] = []
             FieldRules.text(request.reason, "reason", maximum: 500, into: &found)
             if case .unrecognized = request.cancelledBy { found.append(InvalidField(field: "cancelled_by", rule: .notAllowed, description: "is not known")) }
             try found.throwIfAny()
-            let staff = try caller.worksDesk(location: booking.locationId) || caller.isAssignedProvider(db, booking)
-            if !staff {
-                try caller.requireModify(db, booking, "cancel")
-                guard try Self.policy(db, caller, booking).allowClientCancellation else {
-                    throw ContextStatus.failedPrecondition("the organization does not let clients cancel online: contact the location")
-                }
-            }
             let by: BookingV1.CancelledBy = request.cancelledBy == .unspecified ? (staff ? .provider : .client) : request.cancelledBy
             switch by {
             case .client: break
@@ -162,6 +157,11 @@ public struct BookingsServer: BookingV1.BookingsService {
             case .system where caller.userID != nil:
                 throw ContextStatus.permissionDenied("only a service token cancels as the system")
             default: break
+            }
+            if !staff {
+                guard try Self.policy(db, caller, booking).allowClientCancellation else {
+                    throw ContextStatus.failedPrecondition("the organization does not let clients cancel online: contact the location")
+                }
             }
             try Self.move(&booking, .cancel)
             booking.cancelledAt = now.date
@@ -218,15 +218,15 @@ public struct BookingsServer: BookingV1.BookingsService {
 
     public func addParticipants(_ request: BookingV1.AddParticipantsRequest, context: ServerCallContext) async throws -> BookingV1.Booking {
         try await changingBooking(request, request.organizationId, request.bookingId, context) { db, caller, booking, now in
-            let desk = caller.worksDesk(location: booking.locationId)
-            if !desk { try caller.requireModify(db, booking, "add participants to") }
+            let manager = caller.manages(location: booking.locationId)
+            try caller.requireModify(db, booking, "add participants to")
             try Self.requireOpen(booking, "take participants")
             if request.participants.isEmpty {
                 throw ValidationFailure([InvalidField(field: "participants", rule: .required, description: "names at least one participant")])
             }
             let added = try Participants.resolve(db, request.participants, field: "participants", caller: caller, ids: environment.store.ids,
                                                  existing: booking.participants)
-            if !desk, let booker = caller.userID {
+            if !manager, let booker = caller.userID {
                 let household = try Booker.household(db, booking.householdId, caller: caller)
                 let users = added.compactMap { UUID(uuidString: $0.userId) }
                 if case .denied(let participant, let why) = BookingAuthority.decide(booker: booker, participants: users, household: household,
@@ -257,7 +257,7 @@ public struct BookingsServer: BookingV1.BookingsService {
 
     public func removeParticipant(_ request: BookingV1.RemoveParticipantRequest, context: ServerCallContext) async throws -> BookingV1.Booking {
         try await changingBooking(request, request.organizationId, request.bookingId, context) { db, caller, booking, now in
-            if !caller.worksDesk(location: booking.locationId) { try caller.requireModify(db, booking, "remove participants from") }
+            try caller.requireModify(db, booking, "remove participants from")
             try Self.requireOpen(booking, "lose participants")
             let id = try RequestFields.id(request.participantId, field: "participant_id").lowercasedString
             guard let index = booking.participants.firstIndex(where: { $0.id == id }) else { throw ContextStatus.notFound("participant", id) }
