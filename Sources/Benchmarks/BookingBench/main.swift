@@ -70,9 +70,10 @@ struct Options {
             case "--idempotency-keys": idempotencyKeys = true
             case "--folder": folder = value(flag)
             case "--no-floor": floor = false
+            case "--no-bookings": modes = []
             default:
                 fail("unknown argument \(flag) (--clients --connections --seconds --warmup --floor-seconds --synchronous full,normal "
-                     + "--order fill|spread --no-rooms --idempotency-keys --folder PATH --no-floor)")
+                     + "--order fill|spread --no-rooms --idempotency-keys --folder PATH --no-floor --no-bookings)")
             }
         }
         if connections > clients { connections = clients }
@@ -338,19 +339,47 @@ struct FloorRun {
     let latency: Samples
 }
 
-/// One writer, each one-row INSERT its own IMMEDIATE transaction, through
-/// BizingStore's own configuration (WAL, the synchronous mode on the writer),
-/// in a tight loop on the writer connection: SQLite and the disk, nothing else.
-/// `rowsPerCommit` > 1: that many rows in each transaction (what grouping commits buys).
-func floorCommits(_ mode: SynchronousMode, folder: URL, seconds: Double, rowsPerCommit: Int = 1) throws -> FloorRun {
-    let path = folder.appendingPathComponent("floor-\(mode.rawValue)-\(rowsPerCommit).sqlite").path
+/// A new floor database: BizingStore's own configuration (WAL, the
+/// synchronous mode on the writer), one table. `warm`: its write-ahead log
+/// is first grown past SQLite's checkpoint size (1,000 pages) and folded in
+/// once, so that the measured commits write into a log of a steady size, as
+/// a running server's do (while the log of a new database grows, a synced
+/// commit also syncs the file's new size).
+func floorStore(_ mode: SynchronousMode, folder: URL, warm: Bool = true) throws -> BizingStore {
+    let path = folder.appendingPathComponent("floor-\(UUID().uuidString.prefix(8)).sqlite").path
     let store = try BizingStore.open(path: path, synchronous: mode)
-    defer { try? store.close() }
-    let payload = String(repeating: "x", count: 200)
-    let (commits, samples, elapsed) = try store.pool.writeWithoutTransaction { db in
+    try store.pool.writeWithoutTransaction { db in
         try db.execute(sql: "CREATE TABLE floor (id INTEGER PRIMARY KEY, payload TEXT NOT NULL) STRICT")
         let synchronous = try Int.fetchOne(db, sql: "PRAGMA synchronous")
         guard synchronous == (mode == .full ? 2 : 1) else { fail("the floor's writer has synchronous = \(synchronous ?? -1)") }
+        guard warm else { return }
+        // About 1,200 pages in one transaction; its commit checkpoints them.
+        try db.inTransaction(.immediate) {
+            let insert = try db.makeStatement(sql: "INSERT INTO floor (payload) VALUES (?)")
+            for _ in 0..<1200 { try insert.execute(arguments: [String(repeating: "w", count: 3000)]) }
+            return .commit
+        }
+        // Folded in; the next commit starts the log again from its beginning.
+        _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)")
+        try db.execute(sql: "INSERT INTO floor (payload) VALUES ('restart')")
+        let frames = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(NOOP)")
+        let size = (try? FileManager.default.attributesOfItem(atPath: store.path + "-wal")[.size] as? Int) ?? 0
+        guard let frames, (frames[1] as Int? ?? 0) < 100, size > 4_000_000 else {
+            fail("the floor's write-ahead log did not restart (\(frames?[1] as Int? ?? -1) frames, \(size) bytes)")
+        }
+    }
+    return store
+}
+
+/// One writer, each one-row INSERT its own IMMEDIATE transaction, in a
+/// tight loop on the writer connection: SQLite and the disk, nothing else.
+/// `rowsPerCommit` > 1: that many rows in each transaction (what grouping
+/// commits buys).
+func floorCommits(_ mode: SynchronousMode, folder: URL, seconds: Double, rowsPerCommit: Int = 1) throws -> FloorRun {
+    let store = try floorStore(mode, folder: folder, warm: true)
+    defer { try? store.close() }
+    let payload = String(repeating: "x", count: 200)
+    let (commits, samples, elapsed) = try store.pool.writeWithoutTransaction { db in
         let insert = try db.makeStatement(sql: "INSERT INTO floor (payload) VALUES (?)")
         var samples = Samples()
         var commits = 0
@@ -367,8 +396,7 @@ func floorCommits(_ mode: SynchronousMode, folder: URL, seconds: Double, rowsPer
         }
         return (commits, samples, ContinuousClock.now - began)
     }
-    let label = rowsPerCommit == 1
-        ? "floor: 1-row commits, 1 writer, \(mode.rawValue.uppercased())"
+    let label = rowsPerCommit == 1 ? "floor: 1-row commits, 1 writer, \(mode.rawValue.uppercased())"
         : "floor: \(rowsPerCommit) rows a commit (rows/s), \(mode.rawValue.uppercased())"
     return FloorRun(label: label, rate: Double(commits * rowsPerCommit) / inSeconds(elapsed), latency: samples)
 }
@@ -376,10 +404,8 @@ func floorCommits(_ mode: SynchronousMode, folder: URL, seconds: Double, rowsPer
 /// The same one-row commits through `BizingStore.write` (the server's path:
 /// an async hop to GRDB's writer queue) with `inFlight` callers at once.
 func floorStoreWrites(_ mode: SynchronousMode, folder: URL, seconds: Double, inFlight: Int) async throws -> FloorRun {
-    let path = folder.appendingPathComponent("floor-store-\(mode.rawValue).sqlite").path
-    let store = try BizingStore.open(path: path, synchronous: mode)
+    let store = try floorStore(mode, folder: folder, warm: true)
     defer { try? store.close() }
-    try await store.write { db in try db.execute(sql: "CREATE TABLE floor (id INTEGER PRIMARY KEY, payload TEXT NOT NULL) STRICT") }
     let payload = String(repeating: "x", count: 200)
     let began = ContinuousClock.now
     let stop = began + .milliseconds(Int64(seconds * 1000))
@@ -450,8 +476,11 @@ if options.floor {
     for mode in [SynchronousMode.full, .normal] {
         floors.append(try floorCommits(mode, folder: folder, seconds: options.floorSeconds))
     }
-    floors.append(try await floorStoreWrites(.full, folder: folder, seconds: options.floorSeconds, inFlight: options.clients))
-    floors.append(try floorCommits(.full, folder: folder, seconds: options.floorSeconds, rowsPerCommit: options.clients))
+    floors.append(try await floorStoreWrites(.full, folder: folder, seconds: options.floorSeconds, inFlight: 1))
+    if options.clients > 1 {
+        floors.append(try await floorStoreWrites(.full, folder: folder, seconds: options.floorSeconds, inFlight: options.clients))
+        floors.append(try floorCommits(.full, folder: folder, seconds: options.floorSeconds, rowsPerCommit: options.clients))
+    }
     floors.append(floorFdatasync(folder: folder, seconds: options.floorSeconds))
     try? FileManager.default.removeItem(at: folder)
 }
