@@ -262,6 +262,14 @@ let package = Package(
             path: "Sources/Benchmarks/AvailabilityBench",
             swiftSettings: strictSettings
         ),
+        // The booking benchmark: Bookings.Create through a seeded server, and the SQLite commit floor under it.
+        .executableTarget(
+            name: "bizing-booking-bench",
+            dependencies: ["BizingServer", "BizingClient", "BizingAPI", "BizingRPC", "BizingWire", "BizingStore", "Catalog", "Identity", "Scheduling",
+                           .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Sources/Benchmarks/BookingBench",
+            swiftSettings: strictSettings
+        ),
         // The least SwiftNIO echo server: the event loop's own cost, under the RPC benchmark.
         .executableTarget(
             name: "bizing-nio-echo",
