@@ -72,6 +72,8 @@ import Testing
         #expect(terms.extend(createdAt: 0, expiresAt: 900, now: 1_200 - 1) == .expired, "past its expiry")
         #expect(terms.extend(createdAt: 0, expiresAt: 1_200, now: 1_100) == .extended(until: 1_500), "capped at 25 minutes after it was made")
         #expect(terms.extend(createdAt: 0, expiresAt: 1_500, now: 1_400) == .atLimit(1_500))
+        // Twice in the same second: the second keeps the first's expiry rather than being refused.
+        #expect(terms.extend(createdAt: 0, expiresAt: 900, now: 300) == .extended(until: 900))
         #expect(terms.extend(createdAt: 0, expiresAt: 600, now: 600) == .expired, "an expired hold is expired at its instant")
     }
 

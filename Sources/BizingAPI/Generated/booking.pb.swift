@@ -405,21 +405,26 @@ extension BookingV1 {
         /// Per seat, a variable-length service: its hourly rate for the minutes
         /// booked (half up to the minor unit).
         public var durationPrice: CatalogV1.Money? = nil
-        /// (base_price + duration_price) x seats.
+        /// (base_price + duration_price) x the slot's multiplier (half up to the
+        /// minor unit) x seats.
         public var total: CatalogV1.Money? = nil
         public var durationMinutes: UInt32 = 0
         /// The seats paid for at booking (1 unless a class; participants added
         /// later are Commerce's to charge).
         public var seats: UInt32 = 0
+        /// The slot's price multiplier as the search showed it (a premium slot,
+        /// a special-pricing day): 10000 = 1x.
+        public var priceMultiplierBasisPoints: UInt32 = 0
 
         public init() {}
 
-        public init(basePrice: CatalogV1.Money? = nil, durationPrice: CatalogV1.Money? = nil, total: CatalogV1.Money? = nil, durationMinutes: UInt32 = 0, seats: UInt32 = 0) {
+        public init(basePrice: CatalogV1.Money? = nil, durationPrice: CatalogV1.Money? = nil, total: CatalogV1.Money? = nil, durationMinutes: UInt32 = 0, seats: UInt32 = 0, priceMultiplierBasisPoints: UInt32 = 0) {
             self.basePrice = basePrice
             self.durationPrice = durationPrice
             self.total = total
             self.durationMinutes = durationMinutes
             self.seats = seats
+            self.priceMultiplierBasisPoints = priceMultiplierBasisPoints
         }
 
         enum CodingKeys: Int, CodingKey {
@@ -428,6 +433,7 @@ extension BookingV1 {
             case total = 3
             case durationMinutes = 4
             case seats = 5
+            case priceMultiplierBasisPoints = 6
         }
 
         public static let descriptor = MessageDescriptor(
@@ -438,6 +444,7 @@ extension BookingV1 {
                 FieldDescriptor(number: 3, name: "total", jsonName: "total", type: "message bizing.catalog.v1.Money"),
                 FieldDescriptor(number: 4, name: "duration_minutes", jsonName: "durationMinutes", type: "uint32"),
                 FieldDescriptor(number: 5, name: "seats", jsonName: "seats", type: "uint32"),
+                FieldDescriptor(number: 6, name: "price_multiplier_basis_points", jsonName: "priceMultiplierBasisPoints", type: "uint32"),
             ]
         )
     }
@@ -1493,17 +1500,17 @@ extension BookingV1 {
             serverStreaming: false, documentation: "pending -> confirmed (or reserved while a deposit is due): the\nhousehold primary the booking waits for, or a booking manager."
         )
         /// confirmed -> checked_in, or one participant checked in (the booking
-        /// follows when it is the first); from two hours before the start.
+        /// follows when it is the first).
         public static let checkIn = MethodDescriptor(
             service: "bizing.booking.v1.Bookings", name: "CheckIn",
             input: BookingV1.CheckInRequest.descriptor, output: BookingV1.Booking.descriptor,
-            serverStreaming: false, documentation: "confirmed -> checked_in, or one participant checked in (the booking\nfollows when it is the first); from two hours before the start."
+            serverStreaming: false, documentation: "confirmed -> checked_in, or one participant checked in (the booking\nfollows when it is the first)."
         )
-        /// checked_in -> completed, from the start on.
+        /// checked_in -> completed.
         public static let complete = MethodDescriptor(
             service: "bizing.booking.v1.Bookings", name: "Complete",
             input: BookingV1.BookingActionRequest.descriptor, output: BookingV1.Booking.descriptor,
-            serverStreaming: false, documentation: "checked_in -> completed, from the start on."
+            serverStreaming: false, documentation: "checked_in -> completed."
         )
         /// confirmed -> no_show, only from the start plus the organization's
         /// no-show grace period. Frees the bookables' remaining time.
@@ -1569,9 +1576,9 @@ extension BookingV1 {
         /// household primary the booking waits for, or a booking manager.
         func approve(_ request: BookingV1.BookingActionRequest, context: ServerCallContext) async throws -> BookingV1.Booking
         /// confirmed -> checked_in, or one participant checked in (the booking
-        /// follows when it is the first); from two hours before the start.
+        /// follows when it is the first).
         func checkIn(_ request: BookingV1.CheckInRequest, context: ServerCallContext) async throws -> BookingV1.Booking
-        /// checked_in -> completed, from the start on.
+        /// checked_in -> completed.
         func complete(_ request: BookingV1.BookingActionRequest, context: ServerCallContext) async throws -> BookingV1.Booking
         /// confirmed -> no_show, only from the start plus the organization's
         /// no-show grace period. Frees the bookables' remaining time.

@@ -480,8 +480,10 @@ CREATE TABLE bookings (
     currency TEXT NOT NULL CHECK (length(currency) = 3),
     base_price_minor INTEGER NOT NULL,
     duration_price_minor INTEGER NOT NULL,
-    -- Seats paid for: the total is (base + duration) x seats.
+    -- Seats paid for, and the slot's multiplier (basis points): the total
+    -- is (base + duration) x multiplier / 10000, half up, x seats.
     price_seats INTEGER NOT NULL DEFAULT 1 CHECK (price_seats >= 1),
+    price_multiplier_bp INTEGER NOT NULL DEFAULT 10000 CHECK (price_multiplier_bp > 0),
     -- web | app | walk_in | phone | api
     source TEXT NOT NULL CHECK (source IN ('web', 'app', 'walk_in', 'phone', 'api')),
     hold_id TEXT REFERENCES holds (id) ON DELETE RESTRICT,

@@ -33,8 +33,8 @@ public struct HoldTerms: Hashable, Sendable {
     public func extend(createdAt: Int64, expiresAt: Int64, now: Int64) -> Extension {
         guard now < expiresAt else { return .expired }
         let limit = limit(createdAt: createdAt)
-        let wanted = min(now + Int64(holdMinutes) * 60, limit)
-        guard wanted > expiresAt else { return .atLimit(limit) }
-        return .extended(until: wanted)
+        guard expiresAt < limit else { return .atLimit(limit) }
+        // Never shorter: a second extension within the same second keeps the first's expiry.
+        return .extended(until: max(expiresAt, min(now + Int64(holdMinutes) * 60, limit)))
     }
 }

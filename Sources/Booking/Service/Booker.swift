@@ -88,13 +88,16 @@ struct Booker {
             })
         }
         try Self.checkCapacity(offered, participants)
+        if offered.groupSeats != nil {
+            try Self.requireNewToSession(db, templateID: offered.template.id, start: offered.service.start, participants, excluding: order.holdID ?? "")
+        }
         let bookingID = environment.store.ids.next().lowercasedString
         var assigned = Self.assigned(offered)
         try Dispatcher.send(db, caller, &assigned, at: offered.location.id, service: offered.service, pick: order.technician, excluding: bookingID)
 
         let template = offered.template
         let price = Self.price(template, minutes: offered.minutes, seats: offered.groupSeats == nil ? 1 : slot.seats,
-                               fallbackCurrency: caller.organization.currency)
+                               multiplier: offered.multiplierBasisPoints, fallbackCurrency: caller.organization.currency)
         let status = BookingStatus.initial(needsApproval: approver != nil, needsConfirmation: template.deposit?.required == true)
         var booking = BookingV1.Booking(
             id: bookingID, organizationId: caller.organizationID, locationId: offered.location.id, serviceTemplateId: template.id,
@@ -161,6 +164,19 @@ struct Booker {
         }
     }
 
+    /// ALREADY_EXISTS for a participant who already takes part in the
+    /// class's session (another booking at the same start).
+    static func requireNewToSession(
+        _ db: Database, templateID: String, start: Int64, _ participants: [BookingV1.Participant], excluding: String, field: String = "participants"
+    ) throws {
+        let taken = try BookingTables.alreadyInSession(db, templateID: templateID, start: start, userIDs: participants.compactMap {
+            $0.userId.isEmpty ? nil : $0.userId
+        }, excluding: excluding)
+        if let index = participants.firstIndex(where: { taken.contains($0.userId) }) {
+            throw ContextStatus.alreadyExists(field: "\(field)[\(index)].user_id", "already takes part in this class at this time")
+        }
+    }
+
     /// The offer's assignments as a booking's assigned bookables.
     static func assigned(_ offered: OfferedSlot) -> [BookingV1.AssignedBookable] {
         offered.assignments.flatMap { assignment in
@@ -176,7 +192,9 @@ struct Booker {
     /// The snapshot: the template's base price, plus its hourly rate for
     /// the minutes booked when the length is the client's to choose, per
     /// seat (a class's seats each pay).
-    static func price(_ template: CatalogV1.ServiceTemplate, minutes: Int, seats: Int, fallbackCurrency: String) -> BookingV1.PriceSnapshot {
+    static func price(
+        _ template: CatalogV1.ServiceTemplate, minutes: Int, seats: Int, multiplier: Int, fallbackCurrency: String
+    ) -> BookingV1.PriceSnapshot {
         let pricing = template.pricing ?? CatalogV1.Pricing()
         let variable = template.duration?.type == .variable
         let currency = pricing.basePrice?.currency ?? pricing.hourlyRate?.currency ?? fallbackCurrency
@@ -185,8 +203,13 @@ struct Booker {
         return BookingV1.PriceSnapshot(
             basePrice: CatalogV1.Money(amountMinor: snapshot.baseMinor, currency: currency),
             durationPrice: CatalogV1.Money(amountMinor: snapshot.durationMinor, currency: currency),
-            total: CatalogV1.Money(amountMinor: snapshot.totalMinor * Int64(seats), currency: currency), durationMinutes: UInt32(minutes),
-            seats: UInt32(seats))
+            total: CatalogV1.Money(amountMinor: Self.total(snapshot.totalMinor, multiplier: multiplier, seats: seats), currency: currency),
+            durationMinutes: UInt32(minutes), seats: UInt32(seats), priceMultiplierBasisPoints: UInt32(multiplier))
+    }
+
+    /// A seat's price times the multiplier (basis points, half up to the minor unit), times the seats.
+    static func total(_ seatMinor: Int64, multiplier: Int, seats: Int) -> Int64 {
+        (seatMinor * Int64(multiplier) * 2 + 10_000) / 20_000 * Int64(seats)
     }
 
     static func words(_ denial: HouseholdDecision.Denial) -> String {

@@ -82,13 +82,21 @@ struct BookingCaller {
         guard let userID else { return false }
         let users = Self.users(of: booking)
         if UUID(uuidString: booking.bookedByUserId) == userID || users == [userID] { return true }
-        guard let householdID = UUID(uuidString: booking.householdId), let household = try IdentityDirectory.household(db, id: householdID),
-              household.member(userID) != nil, !users.isEmpty
-        else { return false }
-        return users.allSatisfy {
-            switch household.canAct(actor: userID, on: $0, action: action) {
-            case .allowed, .needsApproval: true
-            case .denied: false
+        guard !users.isEmpty else { return false }
+        // The household it was booked in; or, booked without one, any the
+        // caller shares with its participants (a partner's own booking).
+        let households: [Household]
+        if let householdID = UUID(uuidString: booking.householdId) {
+            households = try IdentityDirectory.household(db, id: householdID).map { [$0] } ?? []
+        } else {
+            households = try IdentityDirectory.households(db, userID: userID)
+        }
+        return households.contains { household in
+            household.member(userID) != nil && users.allSatisfy {
+                switch household.canAct(actor: userID, on: $0, action: action) {
+                case .allowed, .needsApproval: true
+                case .denied: false
+                }
             }
         }
     }

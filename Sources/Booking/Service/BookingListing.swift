@@ -110,10 +110,14 @@ struct BookingListing {
             let me = userID.lowercasedString
             clauses.append("b.booked_by_user_id = ? OR b.id IN (SELECT booking_id FROM booking_participants WHERE user_id = ?)")
             arguments += [me, me]
-            let households = try IdentityDirectory.households(db, userID: userID).map(\.id.lowercasedString)
+            let households = try IdentityDirectory.households(db, userID: userID)
             if !households.isEmpty {
-                clauses.append("b.household_id IN (\(BookingTables.placeholders(households.count)))")
-                arguments += households
+                let ids = households.map(\.id.lowercasedString)
+                let members = Array(Set(households.flatMap { $0.members.map(\.userID.lowercasedString) })).sorted()
+                clauses.append("b.household_id IN (\(BookingTables.placeholders(ids.count)))")
+                arguments += ids
+                clauses.append("b.id IN (SELECT booking_id FROM booking_participants WHERE user_id IN (\(BookingTables.placeholders(members.count))))")
+                arguments += members
             }
         }
         if clauses.isEmpty { return BookingFilter.Visibility(sql: "0", arguments: []) }

@@ -85,10 +85,6 @@ public struct BookingsServer: BookingV1.BookingsService {
     public func checkIn(_ request: BookingV1.CheckInRequest, context: ServerCallContext) async throws -> BookingV1.Booking {
         try await changingBooking(request, request.organizationId, request.bookingId, context) { db, caller, booking, now in
             try caller.requireWork(db, booking, desk: true, "check in")
-            let opening = try Self.status(booking) == .confirmed || booking.status == .checkedIn
-            if opening, now.seconds < Self.interval(booking).start - Self.checkInOpens {
-                throw ContextStatus.failedPrecondition("check-in opens two hours before the start (\(Self.presented(booking).localStart))")
-            }
             let by = caller.userID?.lowercasedString ?? caller.tokenID ?? ""
             var targets = booking.participants.indices.filter { booking.participants[$0].role != .observer }
             if !request.participantId.isEmpty {
@@ -120,9 +116,6 @@ public struct BookingsServer: BookingV1.BookingsService {
         try await changingBooking(request, request.organizationId, request.bookingId, context) { db, caller, booking, now in
             try caller.requireWork(db, booking, desk: false, "complete")
             try Self.move(&booking, .complete)
-            if now.seconds < Self.interval(booking).start {
-                throw ContextStatus.failedPrecondition("a booking can be completed only once it has started (\(Self.presented(booking).localStart))")
-            }
             booking.completedAt = now.date
         }
     }
@@ -234,6 +227,9 @@ public struct BookingsServer: BookingV1.BookingsService {
                     let index = added.firstIndex { UUID(uuidString: $0.userId) == participant } ?? 0
                     throw ContextStatus.permissionDenied("participants[\(index)]: you may not book for this user (\(Booker.words(why)))")
                 }
+            }
+            if booking.maxParticipants > 1 {
+                try Booker.requireNewToSession(db, templateID: booking.serviceTemplateId, start: Self.interval(booking).start, added, excluding: booking.id)
             }
             let adding = Participants.takingPart(added)
             if adding > 0 {
@@ -373,9 +369,6 @@ public struct BookingsServer: BookingV1.BookingsService {
         }
         return presented
     }
-
-    /// How long before its start a booking may be checked in (seconds).
-    static let checkInOpens: Int64 = 2 * 3600
 
     static func status(_ booking: BookingV1.Booking) throws -> BookingStatus {
         guard let status = BookingStatus(rawValue: booking.status.columnValue) else { throw ContextStatus.unvalidated }

@@ -81,6 +81,8 @@ public struct HoldsServer: BookingV1.HoldsService {
                 throw ContextStatus.failedPrecondition("the hold expired at \(Self.instant(row.expiresAt)): hold the slot again")
             case .atLimit(let limit):
                 throw ContextStatus.failedPrecondition("the hold cannot be extended past \(Self.instant(limit)) (the template's max_hold_minutes)")
+            case .extended(let until) where until == row.expiresAt:
+                break  // Asked again within the same second: nothing to move.
             case .extended(let until):
                 try BookingTables.extendHold(db, id: row.hold.id, until: until, now: now.date)
                 try environment.ledger.extendHold(db, organizationID: caller.organization.id, referenceID: row.hold.id, until: until)

@@ -92,14 +92,15 @@ enum BookingTables {
         try db.cachedStatement(sql: """
             INSERT INTO bookings (id, organization_id, location_id, service_template_id, status, starts_at, ends_at, time_zone, duration_minutes,
                                   nights, booked_by_user_id, household_id, participant_count, max_participants, currency, base_price_minor,
-                                  duration_price_minor, price_seats, source, hold_id, notes, approver_user_id, confirmed_at, created_at, updated_at,
-                                  version)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+                                  duration_price_minor, price_seats, price_multiplier_bp, source, hold_id, notes, approver_user_id, confirmed_at, created_at,
+                                  updated_at, version)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
             """).execute(arguments: [
                 booking.id, booking.organizationId, booking.locationId, booking.serviceTemplateId, booking.status.columnValue,
                 micro(booking.startTime), micro(booking.endTime), booking.timeZone, Int(booking.durationMinutes), Int(booking.nights),
                 nonEmpty(booking.bookedByUserId), nonEmpty(booking.householdId), Int(booking.participantCount), Int(booking.maxParticipants),
                 price.total?.currency ?? "", price.basePrice?.amountMinor ?? 0, price.durationPrice?.amountMinor ?? 0, Int(max(1, price.seats)),
+                Int(price.priceMultiplierBasisPoints == 0 ? 10_000 : price.priceMultiplierBasisPoints),
                 booking.source.columnValue, nonEmpty(booking.holdId), booking.notes, nonEmpty(booking.approverUserId),
                 booking.confirmedAt.map(micro), micro(booking.createdAt), micro(booking.updatedAt),
             ])
@@ -198,6 +199,7 @@ enum BookingTables {
             let base: Int64 = row["base_price_minor"]
             let duration: Int64 = row["duration_price_minor"]
             let seats: Int64 = row["price_seats"]
+            let multiplier: Int = row["price_multiplier_bp"]
             var booking = BookingV1.Booking(
                 id: id, organizationId: row["organization_id"], locationId: row["location_id"], serviceTemplateId: row["service_template_id"],
                 status: BookingV1.BookingStatus(columnValue: row["status"]), startTime: date(row["starts_at"]), endTime: date(row["ends_at"]),
@@ -212,8 +214,8 @@ enum BookingTables {
             booking.maxParticipants = UInt32(row["max_participants"] as Int)
             booking.price = BookingV1.PriceSnapshot(
                 basePrice: CatalogV1.Money(amountMinor: base, currency: currency), durationPrice: CatalogV1.Money(amountMinor: duration, currency: currency),
-                total: CatalogV1.Money(amountMinor: (base + duration) * seats, currency: currency), durationMinutes: booking.durationMinutes,
-                seats: UInt32(seats))
+                total: CatalogV1.Money(amountMinor: Booker.total(base + duration, multiplier: multiplier, seats: Int(seats)), currency: currency),
+                durationMinutes: booking.durationMinutes, seats: UInt32(seats), priceMultiplierBasisPoints: UInt32(multiplier))
             booking.source = BookingV1.BookingSource(columnValue: row["source"])
             booking.holdId = row["hold_id"] ?? ""
             booking.notes = row["notes"]
@@ -300,6 +302,17 @@ enum BookingTables {
         return rows.compactMap { row in
             Interval((row[1] as Int64) / 1_000_000, (row[2] as Int64) / 1_000_000).map { (row[0], $0) }
         }
+    }
+
+    /// Which of `userIDs` already take part in a live booking of the
+    /// template starting at `start` (UTC seconds): a class's session.
+    static func alreadyInSession(_ db: Database, templateID: String, start: Int64, userIDs: [String], excluding: String) throws -> Set<String> {
+        guard !userIDs.isEmpty else { return [] }
+        return try Set(String.fetchAll(db, sql: """
+            SELECT p.user_id FROM booking_participants p JOIN bookings b ON b.id = p.booking_id
+            WHERE b.service_template_id = ? AND b.starts_at = ? AND b.id != ?
+              AND b.status IN ('reserved', 'pending', 'confirmed', 'checked_in') AND p.user_id IN (\(placeholders(userIDs.count)))
+            """, arguments: StatementArguments([templateID, start * 1_000_000, excluding] + userIDs.map { $0 as any DatabaseValueConvertible })))
     }
 
     // MARK: Idempotency keys

@@ -60,6 +60,8 @@ public struct OfferedSlot: Sendable {
     public let groupSeats: Int?
     public let minutes: Int
     public let nights: Int
+    /// The slot's price multiplier (premium, special pricing), basis points.
+    public let multiplierBasisPoints: Int
 
     /// The time it takes on each assigned bookable, for the ledger.
     public func reservations(_ kind: ReservedTime.Kind, referenceID: String, participants: Int) -> [ReservedTime] {
@@ -108,7 +110,8 @@ extension SchedulingLedger {
             template: plan.template, location: plan.location, service: slot.interval,
             busy: slot.interval.padded(before: plan.shape.preBuffer, after: plan.shape.postBuffer),
             localStart: presented.localStart, localEnd: presented.localEnd, assignments: presented.assignments,
-            seatsLeft: slot.seatsLeft, groupSeats: plan.shape.groupSeats, minutes: Int((slot.interval.end - slot.interval.start) / 60), nights: nights)
+            seatsLeft: slot.seatsLeft, groupSeats: plan.shape.groupSeats, minutes: Int((slot.interval.end - slot.interval.start) / 60), nights: nights,
+            multiplierBasisPoints: Int(presented.priceMultiplierBasisPoints))
     }
 
     /// FAILED_PRECONDITION, reason SLOT_UNAVAILABLE.

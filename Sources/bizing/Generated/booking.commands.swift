@@ -349,7 +349,7 @@ extension GeneratedCommands {
         struct CheckInCommand: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "check-in",
-                abstract: "confirmed -> checked_in, or one participant checked in (the booking follows when it is the first); from two hours before the start.",
+                abstract: "confirmed -> checked_in, or one participant checked in (the booking follows when it is the first).",
                 discussion: "The request is a bizing.booking.v1.CheckInRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- booking_id (string, --booking-id)\n- participant_id (string, --participant-id): One participant (empty: everyone taking part).\n\nPrints the bizing.booking.v1.Booking as JSON.")
 
             @Option(name: .customLong("organization-id"), help: ArgumentHelp("The organization (its id: identity sessions who-am-i lists yours).", valueName: "string"))
@@ -376,7 +376,7 @@ extension GeneratedCommands {
         struct CompleteCommand: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "complete",
-                abstract: "checked_in -> completed, from the start on.",
+                abstract: "checked_in -> completed.",
                 discussion: "The request is a bizing.booking.v1.BookingActionRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- booking_id (string, --booking-id)\n\nPrints the bizing.booking.v1.Booking as JSON.")
 
             @Option(name: .customLong("organization-id"), help: ArgumentHelp("The organization (its id: identity sessions who-am-i lists yours).", valueName: "string"))

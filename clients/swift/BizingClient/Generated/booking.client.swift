@@ -82,12 +82,12 @@ extension BookingV1.Bookings {
         }
 
         /// confirmed -> checked_in, or one participant checked in (the booking
-        /// follows when it is the first); from two hours before the start.
+        /// follows when it is the first).
         public func checkIn(_ request: BookingV1.CheckInRequest, metadata: [MetadataEntry] = [], timeout: Duration? = nil) async throws -> BookingV1.Booking {
             try await connection.unary(BookingV1.Bookings.checkIn.fullName, request, as: BookingV1.Booking.self, metadata: metadata, timeout: timeout)
         }
 
-        /// checked_in -> completed, from the start on.
+        /// checked_in -> completed.
         public func complete(_ request: BookingV1.BookingActionRequest, metadata: [MetadataEntry] = [], timeout: Duration? = nil) async throws -> BookingV1.Booking {
             try await connection.unary(BookingV1.Bookings.complete.fullName, request, as: BookingV1.Booking.self, metadata: metadata, timeout: timeout)
         }
