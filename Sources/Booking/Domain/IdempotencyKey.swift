@@ -1,4 +1,4 @@
-public import Crypto
+import Crypto
 public import Foundation
 
 /// An `idempotency-key` metadata entry: a retry with the same key returns
