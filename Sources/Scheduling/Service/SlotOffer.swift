@@ -99,6 +99,16 @@ extension SchedulingLedger {
         let local = plan.clock.wallClock(at: wanted.start)
         let slots = try plan.slots(db, from: local.date, through: local.date, now: now, excluding: wanted.excluding, minimumAdvanceWaived: wanted.walkIn)
         guard let slot = slots.first(where: { $0.interval.start == wanted.start }) else {
+            // A class that has the start but not the seats says so.
+            if plan.shape.groupSeats != nil, wanted.seats > 1 {
+                let one = SearchPlan(template: plan.template, location: plan.location, clock: plan.clock, hours: plan.hours, shape: plan.shape,
+                                     requirements: plan.requirements, seats: 1, display: nil)
+                let session = try one.slots(db, from: local.date, through: local.date, now: now, excluding: wanted.excluding, minimumAdvanceWaived: wanted.walkIn)
+                    .first { $0.interval.start == wanted.start }
+                if let left = session?.seatsLeft {
+                    throw Self.unavailable("only \(left) seat\(left == 1 ? "" : "s") left in the class at \(plan.clock.iso8601(at: wanted.start)) (\(wanted.seats) asked for)")
+                }
+            }
             throw Self.unavailable(wanted.start <= now
                 ? "\(plan.clock.iso8601(at: wanted.start)) has passed"
                 : "no slot of this service starts at \(plan.clock.iso8601(at: wanted.start)) with what was asked for: it is taken, "
