@@ -39,7 +39,7 @@ struct Booker {
         FieldRules.text(order.notes, "notes", maximum: 2000, into: &found)
         if case .unrecognized = order.source { found.append(InvalidField(field: "source", rule: .notAllowed, description: "is not a known source")) }
         try found.throwIfAny()
-        let location = try Self.location(db, caller, order.slot)
+        let (template, location) = try Self.place(db, caller, order.slot)
         let desk = caller.worksDesk(location: location)
         if order.source == .walkIn && !desk {
             throw ContextStatus.permissionDenied("only staff of the location book walk-ins (needs \(Permission.createWalkInBooking.rawValue))")
@@ -58,8 +58,7 @@ struct Booker {
         var approver: UUID?
         if !desk, let booker = caller.userID {
             let users = participants.compactMap { UUID(uuidString: $0.userId) }
-            let template = try CatalogDirectory.template(db, organizationID: caller.organization.id, id: UUID(uuidString: slot.templateID) ?? UUID())
-            let expensive = (template?.pricing?.basePrice?.amountMinor ?? 0) >= Self.expensiveFromMinor
+            let expensive = (template.pricing?.basePrice?.amountMinor ?? 0) >= Self.expensiveFromMinor
             // Booking only for oneself without naming a household does not
             // escape one's household rules: a member whose own bookings wait
             // for approval books in that household.
@@ -95,7 +94,6 @@ struct Booker {
         var assigned = Self.assigned(offered)
         try Dispatcher.send(db, caller, &assigned, at: offered.location.id, service: offered.service, pick: order.technician, excluding: bookingID)
 
-        let template = offered.template
         let price = Self.price(template, minutes: offered.minutes, seats: offered.groupSeats == nil ? 1 : slot.seats,
                                multiplier: offered.multiplierBasisPoints, fallbackCurrency: caller.organization.currency)
         let status = BookingStatus.initial(needsApproval: approver != nil, needsConfirmation: template.deposit?.required == true)
@@ -131,15 +129,15 @@ struct Booker {
 
     // MARK: Pieces shared with holds and changes
 
-    /// The location the slot is at: the template's, or the one asked for.
-    static func location(_ db: Database, _ caller: BookingCaller, _ slot: SlotWanted) throws -> String {
+    /// The slot's template and the location it is at: the template's, or the one asked for.
+    static func place(_ db: Database, _ caller: BookingCaller, _ slot: SlotWanted) throws -> (template: CatalogV1.ServiceTemplate, location: String) {
         guard let templateID = UUID(uuidString: slot.templateID) else {
             throw ValidationFailure([InvalidField(field: slot.fieldPrefix + "service_template_id", rule: .malformed, description: "must be a UUID")])
         }
         guard let template = try CatalogDirectory.template(db, organizationID: caller.organization.id, id: templateID) else {
             throw ContextStatus.notFound("service template", templateID.lowercasedString)
         }
-        return template.locationId.isEmpty ? slot.locationID.lowercased() : template.locationId
+        return (template, template.locationId.isEmpty ? slot.locationID.lowercased() : template.locationId)
     }
 
     /// The household named, which the booker must belong to (staff: any).

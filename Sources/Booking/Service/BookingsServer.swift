@@ -170,10 +170,7 @@ public struct BookingsServer: BookingV1.BookingsService {
             guard let start = request.startTime else {
                 throw ValidationFailure([InvalidField(field: "start_time", rule: .required, description: "is required")])
             }
-            let status = try Self.status(booking)
-            guard status == .reserved || status == .pending || status == .confirmed else {
-                throw ContextStatus.failedPrecondition("a booking that is \(status.rawValue.replacingOccurrences(of: "_", with: " ")) cannot be rescheduled")
-            }
+            try Self.requireOpen(booking, "be rescheduled")
             var found: [InvalidField] = []
             let asked = FieldRules.ids(request.bookableIds, "bookable_ids", maximum: 50, into: &found)
             try found.throwIfAny()

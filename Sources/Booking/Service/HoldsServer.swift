@@ -33,13 +33,10 @@ public struct HoldsServer: BookingV1.HoldsService {
             if request.seats > 10_000 {
                 throw ValidationFailure([InvalidField(field: "seats", rule: .notAllowed, description: "must be at most 10000")])
             }
-            let location = try Booker.location(db, caller, slot)
+            let (template, location) = try Booker.place(db, caller, slot)
             if caller.userID == nil && !caller.worksDesk(location: location) {
                 throw ContextStatus.permissionDenied("this service token may not hold slots at this location (it acts as \(caller.roleWithArticle))")
             }
-            guard let templateID = UUID(uuidString: slot.templateID),
-                  let template = try CatalogDirectory.template(db, organizationID: caller.organization.id, id: templateID)
-            else { throw ContextStatus.notFound("service template", slot.templateID) }
             guard let settings = template.reservation, settings.enabled else {
                 throw ContextStatus.failedPrecondition("the service template does not take holds (its reservation settings are off): book it directly")
             }

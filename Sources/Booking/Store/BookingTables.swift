@@ -87,7 +87,7 @@ enum BookingTables {
 
     // MARK: Bookings
 
-    static func insertBooking(_ db: Database, _ booking: BookingV1.Booking, holderTokenless: Bool = true) throws {
+    static func insertBooking(_ db: Database, _ booking: BookingV1.Booking) throws {
         let price = booking.price ?? BookingV1.PriceSnapshot()
         try db.cachedStatement(sql: """
             INSERT INTO bookings (id, organization_id, location_id, service_template_id, status, starts_at, ends_at, time_zone, duration_minutes,
