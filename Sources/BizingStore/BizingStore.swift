@@ -30,6 +30,8 @@ public final class BizingStore: Sendable {
     private let closed = Mutex(false)
     /// Writes that arrive together commit together (see `GroupCommit`).
     let groupCommit: GroupCommit
+    /// Decoded reference rows, trusted while their organization's epoch holds.
+    public let references = ReferenceCache()
 
     private init(path: String, pool: DatabasePool, clock: any Clock, ids: IDGenerator, synchronous: SynchronousMode) {
         self.path = path
@@ -74,6 +76,9 @@ public final class BizingStore: Sendable {
             // GRDB gives its reader connections a busy timeout of their own
             // (10 s); every connection gets ours.
             try db.execute(sql: "PRAGMA busy_timeout = \(milliseconds)")
+            // Group commit runs each write in a savepoint, whose journal
+            // SQLite spills to a temporary file past 64 KiB: keep it in memory.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         let pool: DatabasePool
         do {

@@ -39,7 +39,7 @@ struct Booker {
         FieldRules.text(order.notes, "notes", maximum: 2000, into: &found)
         if case .unrecognized = order.source { found.append(InvalidField(field: "source", rule: .notAllowed, description: "is not a known source")) }
         try found.throwIfAny()
-        let (template, location) = try Self.place(db, caller, order.slot)
+        let (template, location) = try Self.place(db, caller, order.slot, cache: environment.store.references)
         let desk = caller.worksDesk(location: location)
         if order.source == .walkIn && !desk {
             throw ContextStatus.permissionDenied("only staff of the location book walk-ins (needs \(Permission.createWalkInBooking.rawValue))")
@@ -130,11 +130,14 @@ struct Booker {
     // MARK: Pieces shared with holds and changes
 
     /// The slot's template and the location it is at: the template's, or the one asked for.
-    static func place(_ db: Database, _ caller: BookingCaller, _ slot: SlotWanted) throws -> (template: CatalogV1.ServiceTemplate, location: String) {
+    static func place(_ db: Database, _ caller: BookingCaller, _ slot: SlotWanted, cache: ReferenceCache) throws -> (template: CatalogV1.ServiceTemplate, location: String) {
         guard let templateID = UUID(uuidString: slot.templateID) else {
             throw ValidationFailure([InvalidField(field: slot.fieldPrefix + "service_template_id", rule: .malformed, description: "must be a UUID")])
         }
-        guard let template = try CatalogDirectory.template(db, organizationID: caller.organization.id, id: templateID) else {
+        let template = try cache.value(db, organizationID: caller.organizationID, key: "template|\(templateID.lowercasedString)") {
+            try CatalogDirectory.template($0, organizationID: caller.organization.id, id: templateID)
+        }
+        guard let template else {
             throw ContextStatus.notFound("service template", templateID.lowercasedString)
         }
         return (template, template.locationId.isEmpty ? slot.locationID.lowercased() : template.locationId)

@@ -32,8 +32,8 @@ struct BookingCaller {
     }
 
     /// NOT_FOUND for an organization that is not live or a token of another.
-    static func resolve(_ db: Database, _ principal: Principal, organizationID: UUID) throws -> BookingCaller {
-        let (organization, access) = try IdentityDirectory.organization(db, principal, id: organizationID)
+    static func resolve(_ db: Database, _ principal: Principal, organizationID: UUID, cache: ReferenceCache? = nil) throws -> BookingCaller {
+        let (organization, access) = try IdentityDirectory.organization(db, principal, id: organizationID, cache: cache)
         return BookingCaller(organization: organization, access: access, principal: principal)
     }
 

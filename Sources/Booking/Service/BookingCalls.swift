@@ -35,7 +35,7 @@ struct BookingCalls: Sendable {
             let organization = try RequestFields.id(organizationID, field: "organization_id")
             let now = self.now()
             return try await store.read { db in
-                try body(db, try BookingCaller.resolve(db, principal, organizationID: organization), now)
+                try body(db, try BookingCaller.resolve(db, principal, organizationID: organization, cache: store.references), now)
             }
         }
     }
@@ -52,7 +52,7 @@ struct BookingCalls: Sendable {
             let fingerprint = try key.map { _ in IdempotencyKey.fingerprint(method: context.method, request: try ProtobufEncoder().encode(request)) }
             let now = self.now()
             return try await store.write { db in
-                let caller = try BookingCaller.resolve(db, principal, organizationID: organization)
+                let caller = try BookingCaller.resolve(db, principal, organizationID: organization, cache: store.references)
                 if let key, let fingerprint {
                     let stored = try BookingTables.idempotent(db, caller: caller.identity, key: key.value)
                     switch IdempotencyKey.replay(stored: stored.map { ($0.fingerprint, $0.response) }, fingerprint: fingerprint) {

@@ -9,9 +9,10 @@ public struct BookingEnvironment: Sendable {
     public let store: BizingStore
     public let ledger: any AvailabilityLedger
 
-    public init(store: BizingStore, ledger: any AvailabilityLedger = SchedulingLedger()) {
+    /// `ledger`: Scheduling's, over the store's reference cache, unless another is given.
+    public init(store: BizingStore, ledger: (any AvailabilityLedger)? = nil) {
         self.store = store
-        self.ledger = ledger
+        self.ledger = ledger ?? SchedulingLedger(cache: store.references)
     }
 }
 

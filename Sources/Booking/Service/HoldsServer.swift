@@ -33,7 +33,7 @@ public struct HoldsServer: BookingV1.HoldsService {
             if request.seats > 10_000 {
                 throw ValidationFailure([InvalidField(field: "seats", rule: .notAllowed, description: "must be at most 10000")])
             }
-            let (template, location) = try Booker.place(db, caller, slot)
+            let (template, location) = try Booker.place(db, caller, slot, cache: environment.store.references)
             if caller.userID == nil && !caller.worksDesk(location: location) {
                 throw ContextStatus.permissionDenied("this service token may not hold slots at this location (it acts as \(caller.roleWithArticle))")
             }

@@ -1,4 +1,4 @@
-import BizingStore
+public import BizingStore
 public import Foundation
 public import GRDB
 
@@ -40,15 +40,26 @@ public enum IdentityDirectory {
     /// The organization's live record and the caller's membership in it,
     /// when they have one in force (nil: a client). NOT_FOUND for an
     /// organization that is not live, or a service token of another.
-    public static func organization(_ db: Database, _ principal: Principal, id: UUID) throws -> (OrganizationRecord, OrganizationAccess?) {
-        guard let organization = try IdentityTables.organization(db, id: id) else {
-            throw IdentityStatus.notFound("organization", id.lowercasedString)
+    public static func organization(
+        _ db: Database, _ principal: Principal, id: UUID, cache: ReferenceCache? = nil
+    ) throws -> (OrganizationRecord, OrganizationAccess?) {
+        // The record and the membership are reference rows (migration 0007):
+        // with a cache they are decoded once per organization epoch.
+        func read<Value: Sendable>(_ key: String, _ load: (Database) throws -> Value) throws -> Value {
+            guard let cache else { return try load(db) }
+            return try cache.value(db, organizationID: id.lowercasedString, key: key, load: load)
         }
-        if case .session(_, let userID) = principal.credential,
-           try IdentityTables.membership(db, organizationID: id, userID: userID)?.isInForce != true {
-            return (organization, nil)
+        let notFound = IdentityStatus.notFound("organization", id.lowercasedString)
+        guard let organization = try read("organization", { try IdentityTables.organization($0, id: id) }) else { throw notFound }
+        switch principal.credential {
+        case .service(let token):
+            guard token.grant.organizationID == id else { throw notFound }
+            return (organization, OrganizationAccess(organization: organization, membership: token.grant.membership, principal: principal))
+        case .session(_, let userID):
+            let record = try read("membership|\(userID.lowercasedString)") { try IdentityTables.membership($0, organizationID: id, userID: userID) }
+            guard let record, record.isInForce else { return (organization, nil) }
+            return (organization, OrganizationAccess(organization: organization, membership: record.membership, principal: principal))
         }
-        return (organization, try OrganizationAccess.resolve(db, principal, organizationID: id))
     }
 
     /// The live households the user has joined, as their rules judge them.

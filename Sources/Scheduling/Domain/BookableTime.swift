@@ -64,7 +64,8 @@ public struct BookableTime: Sendable {
     /// By date in its calendar's zone.
     public let overrides: [CalendarDate: DayOverride]
     public let blocked: [BlockedSpan]
-    public let reserved: [ReservedTime]
+    /// Read fresh on every call, unlike the rest (see `BookableTimeLoader`).
+    public var reserved: [ReservedTime]
     /// Not active (inactive, maintenance, retired): offers nothing.
     public let unavailable: Bool
     /// Why, in words ("is in maintenance").

@@ -34,7 +34,7 @@ public struct AvailabilityServer: SchedulingV1.AvailabilityService {
             let query = try SearchQuery(request, maximumDays: Self.unaryDays)
             let now = Int64(store.clock.now.timeIntervalSince1970.rounded(.down))
             return try await store.read { db in
-                let plan = try SearchPlan.resolve(db, caller, query)
+                let plan = try SearchPlan.resolve(db, caller, query, cache: environment.store.references)
                 var slots: [SchedulingV1.AvailableSlot] = []
                 var day = max(query.cursor.map { plan.clock.wallClock(at: $0).date } ?? query.from, query.from)
                 var more = false
@@ -72,7 +72,7 @@ public struct AvailabilityServer: SchedulingV1.AvailabilityService {
             let (first, last) = (day, min(day.adding(days: Self.streamChunkDays - 1), query.through))
             let days = try await answering {
                 try await store.read { db in
-                    let plan = try SearchPlan.resolve(db, caller, query)
+                    let plan = try SearchPlan.resolve(db, caller, query, cache: environment.store.references)
                     var days: [SchedulingV1.AvailabilityDay] = []
                     for slot in try plan.slots(db, from: first, through: last, now: now) {
                         let date = plan.clock.wallClock(at: slot.interval.start).date.text
@@ -94,7 +94,7 @@ public struct AvailabilityServer: SchedulingV1.AvailabilityService {
             let now = Int64(store.clock.now.timeIntervalSince1970.rounded(.down))
             return try await store.read { db in
                 _ = try OrganizationAccess.resolve(db, caller, organizationID: check.organizationID)
-                let findings = try SchedulingLedger().conflicts(
+                let findings = try SchedulingLedger(cache: store.references).conflicts(
                     db, organizationID: check.organizationID, bookableIDs: check.bookableIDs, at: check.locationID, service: check.service,
                     preBuffer: check.preBuffer, postBuffer: check.postBuffer, now: now, stay: check.stay)
                 return SchedulingV1.CheckIntervalResponse(free: findings.isEmpty, conflicts: findings.map(Self.conflict))
@@ -213,17 +213,31 @@ struct SearchPlan {
     let requirements: [(count: Int, kind: CatalogV1.BookableKind, bookables: [CatalogV1.Bookable])]
     let seats: Int
     let display: ZoneClock?
+    /// Where calendars are kept decoded between calls (nil: read every time).
+    var cache: ReferenceCache? = nil
 
     /// Any signed-in user may search an organization's offering (its
     /// active templates at its active locations): clients book what they
     /// find. A service token searches only its own organization.
-    static func resolve(_ db: Database, _ caller: Principal, _ query: SearchQuery) throws -> SearchPlan {
-        let (organization, _) = try IdentityDirectory.organization(db, caller, id: query.organizationID)
-        return try resolve(db, organizationID: organization.id, query)
+    static func resolve(_ db: Database, _ caller: Principal, _ query: SearchQuery, cache: ReferenceCache?) throws -> SearchPlan {
+        let (organization, _) = try IdentityDirectory.organization(db, caller, id: query.organizationID, cache: cache)
+        return try resolve(db, organizationID: organization.id, query, cache: cache)
     }
 
-    /// The plan for an organization whose access the caller already has.
-    static func resolve(_ db: Database, organizationID: UUID, _ query: SearchQuery) throws -> SearchPlan {
+    /// The plan for an organization whose access the caller already has;
+    /// with a `cache`, built once per organization epoch for each template,
+    /// location, bookables and length asked for (filters: every time).
+    static func resolve(_ db: Database, organizationID: UUID, _ query: SearchQuery, cache: ReferenceCache?) throws -> SearchPlan {
+        guard let cache, query.filters.isEmpty else { return try build(db, organizationID: organizationID, query) }
+        let key = ["search-plan", query.templateID.lowercasedString, query.locationID?.lowercasedString ?? "",
+                   query.bookableIDs.map(\.lowercasedString).joined(separator: ","), "\(query.durationMinutes)", "\(query.nights)", "\(query.seats)"]
+            .joined(separator: "|")
+        let plan = try cache.value(db, organizationID: organizationID.lowercasedString, key: key) { try build($0, organizationID: organizationID, query) }
+        return SearchPlan(template: plan.template, location: plan.location, clock: plan.clock, hours: plan.hours, shape: plan.shape,
+                          requirements: plan.requirements, seats: query.seats, display: query.display, cache: cache)
+    }
+
+    private static func build(_ db: Database, organizationID: UUID, _ query: SearchQuery) throws -> SearchPlan {
         guard let template = try CatalogDirectory.template(db, organizationID: organizationID, id: query.templateID) else {
             throw ContextStatus.notFound("service template", query.templateID.lowercasedString)
         }
@@ -359,7 +373,7 @@ struct SearchPlan {
         for requirement in requirements {
             for bookable in requirement.bookables { byID[bookable.id] = bookable }
         }
-        let times = try BookableTimeLoader.load(db, bookables: Array(byID.values), span: span, excluding: excluding)
+        let times = try BookableTimeLoader.load(db, bookables: byID.values.sorted { $0.id < $1.id }, span: span, excluding: excluding, cache: cache)
         let timeByID = Dictionary(uniqueKeysWithValues: times.map { ($0.id, $0) })
         let search = AvailabilitySearch(
             location: WorkingTime(weekly: hours, clock: clock), from: from, through: through, now: now, service: shape,

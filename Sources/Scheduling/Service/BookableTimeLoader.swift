@@ -1,4 +1,5 @@
 import BizingAPI
+import BizingStore
 import Catalog
 import Foundation
 import GRDB
@@ -10,7 +11,31 @@ enum BookableTimeLoader {
     /// Each bookable's time over `span` (seconds) and the local dates around
     /// it; a bookable without a calendar is left out. Reservations of
     /// `excluding` (a booking being moved, a hold being converted) are left out.
-    static func load(_ db: Database, bookables: [CatalogV1.Bookable], span: Interval, excluding: Set<String> = []) throws -> [BookableTime] {
+    /// With a `cache`, everything but the reservations is decoded once per
+    /// organization epoch; reservations are always read.
+    static func load(
+        _ db: Database, bookables: [CatalogV1.Bookable], span: Interval, excluding: Set<String> = [], cache: ReferenceCache? = nil
+    ) throws -> [BookableTime] {
+        let ids = bookables.map(\.id)
+        let calendared: [BookableTime]
+        if let cache, let organizationID = bookables.first?.organizationId {
+            let key = "bookable-time|\(span.start)|\(span.end)|" + ids.joined(separator: ",")
+            calendared = try cache.value(db, organizationID: organizationID, key: key) { try calendarTime(of: bookables, $0, span: span) }
+        } else {
+            calendared = try calendarTime(of: bookables, db, span: span)
+        }
+        var reserved = try SchedulingTables.reserved(db, bookableIDs: ids, from: span.start, to: span.end)
+        if !excluding.isEmpty { reserved = reserved.mapValues { $0.filter { !excluding.contains($0.referenceID) } } }
+        return calendared.map {
+            var time = $0
+            time.reserved = reserved[time.id] ?? []
+            return time
+        }
+    }
+
+    /// Each bookable's time without its reservations: calendars, settings,
+    /// overrides, blocked time.
+    private static func calendarTime(of bookables: [CatalogV1.Bookable], _ db: Database, span: Interval) throws -> [BookableTime] {
         let ids = bookables.map(\.id)
         let calendars = try CatalogDirectory.calendars(db, bookableIDs: ids)
         let calendarIDs = calendars.values.map(\.id)
@@ -21,8 +46,6 @@ enum BookableTimeLoader {
         let lastDate = utc.wallClock(at: span.end).date.adding(days: 2).text
         let overrides = try SchedulingTables.overrides(db, calendarIDs: calendarIDs, from: firstDate, through: lastDate)
         let blocked = try SchedulingTables.blockedSpans(db, bookableIDs: ids, from: span.start, to: span.end)
-        var reserved = try SchedulingTables.reserved(db, bookableIDs: ids, from: span.start, to: span.end)
-        if !excluding.isEmpty { reserved = reserved.mapValues { $0.filter { !excluding.contains($0.referenceID) } } }
         var zones: [String: ZoneClock] = [:]
         return bookables.compactMap { bookable in
             guard let calendar = calendars[bookable.id] else { return nil }
@@ -33,7 +56,7 @@ enum BookableTimeLoader {
                 if let date = CalendarDate(override.date), let day = DayOverride(override) { dated[date] = day }
             }
             return time(of: bookable, clock: clock, settings: CalendarSettings(settings[calendar.id] ?? SchedulingV1.Calendar()),
-                        overrides: dated, blocked: blocked[bookable.id] ?? [], reserved: reserved[bookable.id] ?? [])
+                        overrides: dated, blocked: blocked[bookable.id] ?? [], reserved: [])
         }
     }
 

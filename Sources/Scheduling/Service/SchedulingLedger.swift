@@ -50,7 +50,13 @@ public protocol AvailabilityLedger: Sendable {
 
 /// Scheduling's ledger over its `reserved_times` table.
 public struct SchedulingLedger: AvailabilityLedger {
-    public init() {}
+    /// Where the offer keeps templates, bookables and calendars decoded
+    /// between calls (the store's `references`); nil: read every time.
+    let cache: ReferenceCache?
+
+    public init(cache: ReferenceCache? = nil) {
+        self.cache = cache
+    }
 
     /// Every reason the bookables cannot take `service` (UTC seconds) with
     /// the service's buffers; empty when they are all free. Each bookable is
@@ -84,7 +90,7 @@ public struct SchedulingLedger: AvailabilityLedger {
         if let place { _ = try hours(place) }
         // A day either side: buffers, rest and zones reach over midnight.
         let span = service.padded(before: preBuffer + 2 * 86_400, after: postBuffer + 2 * 86_400)
-        let loaded = try BookableTimeLoader.load(db, bookables: bookables, span: span)
+        let loaded = try BookableTimeLoader.load(db, bookables: bookables, span: span, cache: cache)
         let times = Dictionary(loaded.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var found: [ConflictFinding] = []
         for bookable in bookables {

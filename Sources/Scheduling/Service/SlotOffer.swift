@@ -90,7 +90,7 @@ extension SchedulingLedger {
             request.durationMinutes = UInt32(clamping: wanted.durationMinutes)
             request.nights = UInt32(clamping: wanted.nights)
             request.seats = UInt32(clamping: wanted.seats)
-            plan = try SearchPlan.resolve(db, organizationID: organizationID, SearchQuery(request, maximumDays: 1))
+            plan = try SearchPlan.resolve(db, organizationID: organizationID, SearchQuery(request, maximumDays: 1), cache: cache)
         } catch let failure as ValidationFailure {
             throw ValidationFailure(failure.violations.map {
                 InvalidField(field: $0.field == "seats" ? wanted.seatsField : wanted.fieldPrefix + $0.field, rule: $0.rule, description: $0.description)
@@ -102,7 +102,7 @@ extension SchedulingLedger {
             // A class that has the start but not the seats says so.
             if plan.shape.groupSeats != nil, wanted.seats > 1 {
                 let one = SearchPlan(template: plan.template, location: plan.location, clock: plan.clock, hours: plan.hours, shape: plan.shape,
-                                     requirements: plan.requirements, seats: 1, display: nil)
+                                     requirements: plan.requirements, seats: 1, display: nil, cache: cache)
                 let session = try one.slots(db, from: local.date, through: local.date, now: now, excluding: wanted.excluding, minimumAdvanceWaived: wanted.walkIn)
                     .first { $0.interval.start == wanted.start }
                 if let left = session?.seatsLeft {
