@@ -60,7 +60,7 @@ public final class ReferenceCache: Sendable {
 
     /// The organization's epoch; 0 before anything of it has changed since
     /// migration 0007 (that state has no row, and once a row exists it stays).
-    static func epoch(_ db: Database, organizationID: String) throws -> Int64 {
+    public static func epoch(_ db: Database, organizationID: String) throws -> Int64 {
         try Int64.fetchOne(db.cachedStatement(sql: "SELECT epoch FROM reference_epochs WHERE organization_id = ?"), arguments: [organizationID]) ?? 0
     }
 }

@@ -38,7 +38,7 @@ enum Synthetic {
             "households", "household_members", "household_member_managers",
             "locations", "bookables", "calendars", "service_templates", "products", "service_packages", "program_templates",
             "calendar_settings", "calendar_overrides", "blocked_times", "reserved_times",
-            "holds", "bookings", "booking_participants", "assigned_bookables", "idempotency_keys", "reference_epochs",
+            "holds", "bookings", "booking_participants", "assigned_bookables", "idempotency_keys", "reference_epochs", "reservation_versions",
         ]
         let indexes: Set = [
             "users_email", "sessions_user", "service_tokens_organization", "service_tokens_created_by",

@@ -27,6 +27,26 @@ struct Booker {
         var technician: String
         /// Converting a hold: its id (its reservation is replaced).
         var holdID: String?
+        /// The slot as a reader found it before the transaction (see `prepare`).
+        var prepared: PreparedOffer? = nil
+
+        /// The slot with the seats its participants take ("empty" is the
+        /// caller alone) and whether it is a walk-in.
+        var wanted: SlotWanted {
+            var wanted = slot
+            wanted.seats = participants.isEmpty ? 1 : Participants.takingPart(participants)
+            wanted.seatsField = "participants"
+            wanted.walkIn = source == .walkIn
+            return wanted
+        }
+    }
+
+    /// The order's slot worked out on a reader, before the write
+    /// transaction, for `book` to reuse when nothing it read has changed by
+    /// then. Who may book is not looked at here: `book` decides that first,
+    /// and uses the offer only after.
+    func prepare(_ db: Database, organizationID: UUID, _ order: Order, now: BookingCalls.Now) throws -> PreparedOffer {
+        try ledger.prepareOffer(db, organizationID: organizationID, order.wanted, now: now.seconds)
     }
 
     /// A booking is "expensive" for households whose approval covers only
@@ -49,9 +69,8 @@ struct Booker {
         }
         let participants = try Participants.resolve(db, order.participants, field: "participants", caller: caller, ids: environment.store.ids)
         var household = try Self.household(db, order.householdID, caller: caller)
-        var slot = order.slot
+        var slot = order.wanted
         slot.seats = Participants.takingPart(participants)
-        slot.seatsField = "participants"
         slot.walkIn = desk && order.source == .walkIn
 
         // Who may book whom: before the slot is looked at, so a refusal says nothing of availability.
@@ -78,7 +97,7 @@ struct Booker {
 
         let offered: OfferedSlot
         do {
-            offered = try ledger.offer(db, organizationID: caller.organization.id, slot, now: now.seconds)
+            offered = try ledger.offer(db, organizationID: caller.organization.id, slot, now: now.seconds, prepared: order.prepared)
         } catch let failure as ValidationFailure {
             // The seats asked for are the participants taking part: say so where the request says it.
             throw ValidationFailure(failure.violations.map {

@@ -41,9 +41,13 @@ struct BookingCalls: Sendable {
     }
 
     /// Changes in one IMMEDIATE transaction, honouring `idempotency-key`.
-    func changing<Request: Encodable & Sendable, Response: Codable & Sendable>(
+    /// `prepare`, when given, runs first on a reader (outside the write
+    /// transaction, its errors ignored) and hands its result to `body`:
+    /// work the writer may reuse (see `PreparedOffer`).
+    func changing<Request: Encodable & Sendable, Response: Codable & Sendable, Prepared: Sendable>(
         _ request: Request, _ organizationID: String, _ context: ServerCallContext,
-        _ body: @escaping @Sendable (Database, BookingCaller, Now) throws -> Response
+        prepare: (@Sendable (Database, UUID, Now) throws -> Prepared)? = nil,
+        _ body: @escaping @Sendable (Database, BookingCaller, Now, Prepared?) throws -> Response
     ) async throws -> Response {
         try await answering {
             let principal = try context.caller
@@ -51,6 +55,7 @@ struct BookingCalls: Sendable {
             let key = try Self.idempotencyKey(context)
             let fingerprint = try key.map { _ in IdempotencyKey.fingerprint(method: context.method, request: try ProtobufEncoder().encode(request)) }
             let now = self.now()
+            let prepared: Prepared? = if let prepare { try? await store.read { try prepare($0, organization, now) } } else { nil }
             return try await store.write { db in
                 let caller = try BookingCaller.resolve(db, principal, organizationID: organization, cache: store.references)
                 if let key, let fingerprint {
@@ -63,7 +68,7 @@ struct BookingCalls: Sendable {
                     case .run: break
                     }
                 }
-                let response = try body(db, caller, now)
+                let response = try body(db, caller, now, prepared)
                 if let key, let fingerprint {
                     try BookingTables.remember(db, caller: caller.identity, key: key.value, method: context.method, fingerprint: fingerprint,
                                                response: Data(try ProtobufEncoder().encode(response)), now: now.date)
@@ -80,6 +85,16 @@ struct BookingCalls: Sendable {
                                                   description: "metadata must be 1 to 255 printable ASCII characters without spaces")])
         }
         return key
+    }
+
+    /// `changing` without a reader step first.
+    func changing<Request: Encodable & Sendable, Response: Codable & Sendable>(
+        _ request: Request, _ organizationID: String, _ context: ServerCallContext,
+        _ body: @escaping @Sendable (Database, BookingCaller, Now) throws -> Response
+    ) async throws -> Response {
+        try await changing(request, organizationID, context, prepare: nil as (@Sendable (Database, UUID, Now) throws -> Never)?) { db, caller, now, _ in
+            try body(db, caller, now)
+        }
     }
 
     /// Turns validation failures into INVALID_ARGUMENT.

@@ -24,7 +24,15 @@ public struct BookingsServer: BookingV1.BookingsService {
     // MARK: Booking
 
     public func create(_ request: BookingV1.CreateBookingRequest, context: ServerCallContext) async throws -> BookingV1.Booking {
-        try await calls.changing(request, request.organizationId, context) { db, caller, now in
+        let booker = Booker(environment: environment)
+        // A direct booking's slot is worked out on a reader first (ignored if anything it read changes).
+        var prepare: (@Sendable (Database, UUID, BookingCalls.Now) throws -> PreparedOffer)?
+        if request.holdId.isEmpty, let choice = request.slot, let slot = try? SlotChoices.wanted(choice, field: "slot.") {
+            let order = Booker.Order(slot: slot, participants: request.participants, householdID: request.householdId, notes: request.notes,
+                                     source: request.source, technician: request.technicianUserId, holdID: nil)
+            prepare = { db, organizationID, now in try booker.prepare(db, organizationID: organizationID, order, now: now) }
+        }
+        return try await calls.changing(request, request.organizationId, context, prepare: prepare) { db, caller, now, prepared in
             if !request.holdId.isEmpty {
                 if request.slot != nil {
                     throw ValidationFailure([InvalidField(field: "slot", rule: .notAllowed, description: "the slot is the hold's: send hold_id or slot, not both")])
@@ -36,9 +44,11 @@ public struct BookingsServer: BookingV1.BookingsService {
             guard let choice = request.slot else {
                 throw ValidationFailure([InvalidField(field: "slot", rule: .required, description: "is required (or hold_id)")])
             }
-            return try Booker(environment: environment).book(db, caller, Booker.Order(
+            var order = Booker.Order(
                 slot: try SlotChoices.wanted(choice, field: "slot."), participants: request.participants, householdID: request.householdId,
-                notes: request.notes, source: request.source, technician: request.technicianUserId, holdID: nil), now: now)
+                notes: request.notes, source: request.source, technician: request.technicianUserId, holdID: nil)
+            order.prepared = prepared
+            return try booker.book(db, caller, order, now: now)
         }
     }
 

@@ -37,6 +37,12 @@ public protocol AvailabilityLedger: Sendable {
     /// The slot at one start, free, as a search would offer it (see `SchedulingLedger.offer`).
     func offer(_ db: Database, organizationID: UUID, _ wanted: SlotWanted, now: Int64) throws -> OfferedSlot
 
+    /// The offer worked out on a reader before the write transaction (see `PreparedOffer`).
+    func prepareOffer(_ db: Database, organizationID: UUID, _ wanted: SlotWanted, now: Int64) throws -> PreparedOffer
+
+    /// `prepared` if nothing it was computed from has changed, else `offer` afresh.
+    func offer(_ db: Database, organizationID: UUID, _ wanted: SlotWanted, now: Int64, prepared: PreparedOffer?) throws -> OfferedSlot
+
     /// A hold's reservations kept until `expiresAt` (UTC seconds), extended.
     func extendHold(_ db: Database, organizationID: UUID, referenceID: String, until expiresAt: Int64) throws
 

@@ -8,7 +8,7 @@ public import GRDB
 
 /// One start of a service, as the Booking context asks for it: the same
 /// fields as a search, for a single start.
-public struct SlotWanted: Sendable {
+public struct SlotWanted: Sendable, Equatable {
     public var templateID: String
     public var locationID: String
     /// UTC seconds.
@@ -72,7 +72,42 @@ public struct OfferedSlot: Sendable {
     }
 }
 
+/// An offer worked out on a reader connection before the write
+/// transaction, with what it was read at: the organization's reference
+/// epoch and the reservation versions of the bookables it assigns. The
+/// writer takes it as it is when all of those are unchanged (the offer is a
+/// function of exactly them, the request and the moment), which leaves the
+/// search, its reads and its decoding off SQLite's one writer.
+public struct PreparedOffer: Sendable {
+    let wanted: SlotWanted
+    let now: Int64
+    let epoch: Int64
+    let versions: [String: Int64]
+    let offered: OfferedSlot
+}
+
 extension SchedulingLedger {
+    /// `offer` on a reader, for `offer(_:organizationID:_:now:prepared:)` to
+    /// take inside the write transaction if nothing it read has changed.
+    public func prepareOffer(_ db: Database, organizationID: UUID, _ wanted: SlotWanted, now: Int64) throws -> PreparedOffer {
+        let epoch = try ReferenceCache.epoch(db, organizationID: organizationID.lowercasedString)
+        let offered = try offer(db, organizationID: organizationID, wanted, now: now)
+        let versions = try SchedulingTables.reservationVersions(db, bookableIDs: offered.assignments.flatMap(\.bookableIds))
+        return PreparedOffer(wanted: wanted, now: now, epoch: epoch, versions: versions, offered: offered)
+    }
+
+    /// The prepared offer when it was made for this request at this moment
+    /// and neither the organization's reference rows nor its bookables'
+    /// reservations changed since; otherwise `offer` afresh.
+    public func offer(_ db: Database, organizationID: UUID, _ wanted: SlotWanted, now: Int64, prepared: PreparedOffer?) throws -> OfferedSlot {
+        if let prepared, prepared.wanted == wanted, prepared.now == now,
+           try ReferenceCache.epoch(db, organizationID: organizationID.lowercasedString) == prepared.epoch,
+           try SchedulingTables.reservationVersions(db, bookableIDs: Array(prepared.versions.keys)) == prepared.versions {
+            return prepared.offered
+        }
+        return try offer(db, organizationID: organizationID, wanted, now: now)
+    }
+
     /// The slot at `wanted.start`, exactly as SearchAvailability would offer
     /// it (its bookables assigned by the search's rule, or the ones asked
     /// for), read inside the caller's transaction so that a reservation

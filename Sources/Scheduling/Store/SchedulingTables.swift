@@ -145,6 +145,17 @@ enum SchedulingTables {
         return found
     }
 
+    /// How many times each bookable's reservations have changed (migration
+    /// 0008's triggers count them); absent bookables: 0.
+    static func reservationVersions(_ db: Database, bookableIDs: [String]) throws -> [String: Int64] {
+        var versions: [String: Int64] = [:]
+        let statement = try db.cachedStatement(sql: "SELECT version FROM reservation_versions WHERE bookable_id = ?")
+        for id in bookableIDs {
+            versions[id] = try Int64.fetchOne(statement, arguments: [id]) ?? 0
+        }
+        return versions
+    }
+
     static func insertReserved(_ db: Database, id: String, organizationID: String, _ reserved: ReservedTime, now: Date) throws {
         let expiresAt: Int64? = if case .hold(let expiresAt) = reserved.kind { expiresAt * 1_000_000 } else { nil }
         try db.cachedStatement(sql: """
