@@ -33,7 +33,11 @@ public final class BizingStore: Sendable {
     /// Decoded reference rows, trusted while their organization's epoch holds.
     public let references = ReferenceCache()
 
-    private init(path: String, pool: DatabasePool, clock: any Clock, ids: IDGenerator, synchronous: SynchronousMode) {
+    /// Copies the WAL into the database file beside the writer.
+    private let checkpointer: Checkpointer
+
+    private init(path: String, pool: DatabasePool, clock: any Clock, ids: IDGenerator, synchronous: SynchronousMode, checkpointer: Checkpointer) {
+        self.checkpointer = checkpointer
         self.path = path
         self.pool = pool
         self.clock = clock
@@ -86,6 +90,8 @@ public final class BizingStore: Sendable {
             // GRDB sets synchronous = NORMAL on the writer when it turns WAL on;
             // the writer is the one connection that commits, so ours goes there.
             try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = \(synchronous.pragma)") }
+            // Checkpoints run beside the writer (Checkpointer), not in its commits.
+            try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
             // Reader connections open lazily: open one now, so a file that is
             // not a database fails here rather than on the first call.
             _ = try pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM sqlite_master") }
@@ -94,7 +100,15 @@ public final class BizingStore: Sendable {
         } catch {
             throw StoreError("cannot open the database \(path): \(error)")
         }
-        return BizingStore(path: path, pool: pool, clock: clock, ids: ids ?? IDGenerator(clock: clock), synchronous: synchronous)
+        let checkpointer: Checkpointer
+        do {
+            checkpointer = try Checkpointer(path: path, busyTimeout: Double(milliseconds) / 1000)
+        } catch {
+            try? pool.close()
+            throw StoreError("cannot open the database \(path): \(error)")
+        }
+        return BizingStore(path: path, pool: pool, clock: clock, ids: ids ?? IDGenerator(clock: clock), synchronous: synchronous,
+                           checkpointer: checkpointer)
     }
 
     /// Runs `SELECT 1` on a reader connection; throws if the database cannot answer.
@@ -113,6 +127,7 @@ public final class BizingStore: Sendable {
             return closed
         }
         guard !wasClosed else { return }
+        checkpointer.stop()
         _ = try? pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
         try pool.close()
     }

@@ -138,3 +138,31 @@ import BizingStore
         #expect(try await normal.store.write { try Int.fetchOne($0, sql: "PRAGMA synchronous") } == 1)
     }
 }
+
+/// The WAL is copied into the database file by the store's checkpointer, on
+/// a connection of its own: the writer's automatic checkpoint is off, so
+/// without it the file would stay as it was and the WAL would only grow.
+@Suite struct CheckpointerTests {
+    @Test func writesReachTheDatabaseFileWithoutTheWriterCheckpointing() async throws {
+        let temporary = try TemporaryStore(synchronous: .normal)
+        defer { temporary.remove() }
+        let store = temporary.store
+        try await store.migrate(MigrationSet([Migration(version: 1, name: "blobs", sql: "CREATE TABLE blobs (id INTEGER PRIMARY KEY, data BLOB NOT NULL) STRICT;")]))
+        #expect(try await store.write { try Int.fetchOne($0, sql: "PRAGMA wal_autocheckpoint") } == 0)
+        func fileSize() throws -> Int {
+            (try FileManager.default.attributesOfItem(atPath: temporary.path)[.size] as? NSNumber)?.intValue ?? 0
+        }
+        let before = try fileSize()
+        for _ in 0..<8 {
+            try await store.write { db in
+                for _ in 0..<64 { try db.execute(sql: "INSERT INTO blobs (data) VALUES (zeroblob(8192))") }
+            }
+        }
+        // 4 MiB written: the file holds them within moments.
+        let deadline = ContinuousClock.now + .seconds(10)
+        while try fileSize() < before + 4 * 1024 * 1024, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(try fileSize() >= before + 4 * 1024 * 1024)
+    }
+}
