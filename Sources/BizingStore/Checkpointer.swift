@@ -13,7 +13,7 @@ import Synchronization
 final class Checkpointer: Sendable {
     private let connection: DatabaseQueue
     // DispatchSource is thread-safe; Swift does not know it.
-    nonisolated(unsafe) private let timer: DispatchSourceTimer
+    nonisolated(unsafe) private let timer: any DispatchSourceTimer
     private let stopped = Mutex(false)
 
     init(path: String, busyTimeout: Double, interval: DispatchTimeInterval = .milliseconds(50)) throws {
