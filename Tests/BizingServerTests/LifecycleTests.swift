@@ -164,12 +164,13 @@ final class Counter: Sendable {
     var value: Int { count.withLock { $0 } }
 }
 
-/// Polls `condition` for up to 20 seconds (a loaded machine is slow; a met condition returns at once).
+/// Polls `condition` for up to 60 seconds (a loaded machine is slow: a full suite in parallel on
+/// two cores has kept a service from starting for over 20; a met condition returns at once).
 func waitUntil(_ condition: () -> Bool) async throws {
-    let deadline = ContinuousClock.now + .seconds(20)
+    let deadline = ContinuousClock.now + .seconds(60)
     while !condition() {
         guard ContinuousClock.now < deadline else {
-            Issue.record("condition not met within 20 s")
+            Issue.record("condition not met within 60 s")
             return
         }
         try await Task.sleep(for: .milliseconds(10))
