@@ -18,42 +18,59 @@ import Synchronization
 ///
 /// Values must be built only from the organization's rows the triggers
 /// watch, never from the clock or from reserved time. Memory is bounded:
-/// an organization keeps at most `maximumValues` values (all dropped when
-/// full), the cache at most `maximumOrganizations` organizations.
+/// each value has a weight (its caller's count of the objects it holds, 1
+/// by default), and the cache holds at most `maximumWeight` in all: a value
+/// that would pass it empties the cache first, and one heavier than a
+/// tenth of it is not kept at all.
 public final class ReferenceCache: Sendable {
     private struct Entry {
         var epoch: Int64
-        var values: [String: any Sendable]
+        var values: [String: (value: any Sendable, weight: Int)]
     }
 
-    public static let maximumValues = 4_096
-    public static let maximumOrganizations = 1_024
-    private let entries = Mutex<[String: Entry]>([:])
+    private struct State {
+        var entries: [String: Entry] = [:]
+        var weight = 0
+
+        mutating func drop(_ organizationID: String) {
+            weight -= entries[organizationID]?.values.values.reduce(0) { $0 + $1.weight } ?? 0
+            entries[organizationID] = nil
+        }
+    }
+
+    /// About a kilobyte a unit (a decoded bookable with its calendar):
+    /// tens of megabytes at most.
+    public static let maximumWeight = 50_000
+    private let state = Mutex(State())
 
     public init() {}
 
     /// The value under `key` for the organization at its current epoch,
     /// built by `load` (in the same transaction) when there is none.
+    /// `weight`: how many objects the value holds, for the bound.
     public func value<Value: Sendable>(
-        _ db: Database, organizationID: String, key: String, load: (Database) throws -> Value
+        _ db: Database, organizationID: String, key: String, weight: (Value) -> Int = { _ in 1 }, load: (Database) throws -> Value
     ) throws -> Value {
         let epoch = try Self.epoch(db, organizationID: organizationID)
         // A one-element array, not an optional: Value may itself be optional
-        // (a row that does not exist is cached too).
-        let cached = entries.withLock { entries -> [Value] in
-            guard let entry = entries[organizationID], entry.epoch == epoch, let stored = entry.values[key], let value = stored as? Value else { return [] }
+        // (a row that does not exist is cached too), and a missing key must
+        // not read as a cached nil, which `nil as? Value` would be.
+        let cached = state.withLock { state -> [Value] in
+            guard let entry = state.entries[organizationID], entry.epoch == epoch, let stored = entry.values[key],
+                  let value = stored.value as? Value else { return [] }
             return [value]
         }
         if let value = cached.first { return value }
         let value = try load(db)
-        entries.withLock { entries in
-            var entry = entries[organizationID].flatMap { $0.epoch == epoch ? $0 : nil } ?? Entry(epoch: epoch, values: [:])
-            if entry.values.count >= Self.maximumValues { entry.values = [:] }
-            entry.values[key] = value
-            if entries[organizationID] == nil, entries.count >= Self.maximumOrganizations, let any = entries.keys.first {
-                entries[any] = nil
-            }
-            entries[organizationID] = entry
+        let added = max(1, weight(value))
+        guard added <= Self.maximumWeight / 10 else { return value }
+        state.withLock { state in
+            if let entry = state.entries[organizationID], entry.epoch != epoch { state.drop(organizationID) }
+            if state.weight + added > Self.maximumWeight { state = State() }
+            var entry = state.entries[organizationID] ?? Entry(epoch: epoch, values: [:])
+            state.weight += added - (entry.values[key]?.weight ?? 0)
+            entry.values[key] = (value, added)
+            state.entries[organizationID] = entry
         }
         return value
     }

@@ -92,6 +92,34 @@ import BizingStore
         #expect(try await store.read { try reader.name($0, organization: "a", id: 1) } == "Anna")
     }
 
+    @Test func memoryIsBoundedByTheValuesWeights() async throws {
+        let temporary = try TemporaryStore(synchronous: .normal)
+        defer { temporary.remove() }
+        let store = temporary.store
+        try await store.migrate(MigrationSet([Self.toySchema]))
+        let cache = ReferenceCache()
+        let loads = Mutex(0)
+        @Sendable func read(_ key: String, weight: Int) async throws {
+            _ = try await store.read { db in
+                try cache.value(db, organizationID: "a", key: key, weight: { _ in weight }) { _ in loads.withLock { $0 += 1 } }
+            }
+        }
+        // Too heavy to keep: loaded every time.
+        try await read("huge", weight: ReferenceCache.maximumWeight / 10 + 1)
+        try await read("huge", weight: ReferenceCache.maximumWeight / 10 + 1)
+        #expect(loads.withLock { $0 } == 2)
+        // Kept while the total allows; the value that passes the bound empties the cache first.
+        try await read("first", weight: ReferenceCache.maximumWeight / 10)
+        try await read("first", weight: ReferenceCache.maximumWeight / 10)
+        #expect(loads.withLock { $0 } == 3)
+        for index in 0..<9 { try await read("more \(index)", weight: ReferenceCache.maximumWeight / 10) }
+        try await read("first", weight: ReferenceCache.maximumWeight / 10)
+        #expect(loads.withLock { $0 } == 12)
+        try await read("one too many", weight: ReferenceCache.maximumWeight / 10)
+        try await read("first", weight: ReferenceCache.maximumWeight / 10)
+        #expect(loads.withLock { $0 } == 14)
+    }
+
     /// Migration 0007 watches every table the cached reads decode.
     @Test func theMigrationsWatchEveryReferenceTable() async throws {
         let temporary = try await TemporaryStore.migrated(synchronous: .normal)

@@ -232,7 +232,9 @@ struct SearchPlan {
         let key = ["search-plan", query.templateID.lowercasedString, query.locationID?.lowercasedString ?? "",
                    query.bookableIDs.map(\.lowercasedString).joined(separator: ","), "\(query.durationMinutes)", "\(query.nights)", "\(query.seats)"]
             .joined(separator: "|")
-        let plan = try cache.value(db, organizationID: organizationID.lowercasedString, key: key) { try build($0, organizationID: organizationID, query) }
+        let plan = try cache.value(db, organizationID: organizationID.lowercasedString, key: key, weight: { 1 + $0.requirements.reduce(0) { $0 + $1.bookables.count } }) {
+            try build($0, organizationID: organizationID, query)
+        }
         return SearchPlan(template: plan.template, location: plan.location, clock: plan.clock, hours: plan.hours, shape: plan.shape,
                           requirements: plan.requirements, seats: query.seats, display: query.display, cache: cache)
     }

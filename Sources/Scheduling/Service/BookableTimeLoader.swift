@@ -20,7 +20,9 @@ enum BookableTimeLoader {
         let calendared: [BookableTime]
         if let cache, let organizationID = bookables.first?.organizationId {
             let key = "bookable-time|\(span.start)|\(span.end)|" + ids.joined(separator: ",")
-            calendared = try cache.value(db, organizationID: organizationID, key: key) { try calendarTime(of: bookables, $0, span: span) }
+            calendared = try cache.value(db, organizationID: organizationID, key: key, weight: { $0.reduce(0) { $0 + 1 + $1.overrides.count + $1.blocked.count } }) {
+                try calendarTime(of: bookables, $0, span: span)
+            }
         } else {
             calendared = try calendarTime(of: bookables, db, span: span)
         }
