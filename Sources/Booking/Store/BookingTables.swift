@@ -104,7 +104,7 @@ enum BookingTables {
                 booking.source.columnValue, nonEmpty(booking.holdId), booking.notes, nonEmpty(booking.approverUserId),
                 booking.confirmedAt.map(micro), micro(booking.createdAt), micro(booking.updatedAt),
             ])
-        try replaceParticipants(db, booking)
+        try insertParticipants(db, booking)
         try insertAssignments(db, referenceID: booking.id, organizationID: booking.organizationId, booking.assignedBookables)
     }
 
@@ -127,6 +127,11 @@ enum BookingTables {
 
     static func replaceParticipants(_ db: Database, _ booking: BookingV1.Booking) throws {
         try db.cachedStatement(sql: "DELETE FROM booking_participants WHERE booking_id = ?").execute(arguments: [booking.id])
+        try insertParticipants(db, booking)
+    }
+
+    /// A new booking's participants (nothing to replace).
+    private static func insertParticipants(_ db: Database, _ booking: BookingV1.Booking) throws {
         for (position, participant) in booking.participants.enumerated() {
             try db.cachedStatement(sql: """
                 INSERT INTO booking_participants (id, booking_id, organization_id, position, user_id, name, email, phone, role, status,
