@@ -150,6 +150,18 @@ public enum WhenText: Hashable, Sendable {
 
     public static let expected = #""YYYY-MM-DD HH:MM" (the location's local time) or an ISO 8601 instant such as 2026-06-18T14:30:00Z"#
 
+    /// Why `text` is not a time, for `--at`: a day the calendar does not
+    /// have ("2026-02-30 10:00"), else the forms it takes.
+    public static func refusal(_ text: String, flag: String = "--at") -> String {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let day = String(trimmed.prefix(10))
+        if trimmed.count >= 10, day.allSatisfy({ $0.isASCII && ($0.isWholeNumber || $0 == "-") }),
+           day.split(separator: "-").map(\.count) == [4, 2, 2], LocalDate(day) == nil {
+            return "\(flag): \(day) is not a day of the calendar"
+        }
+        return "\(flag) takes \(expected), got '\(text)'"
+    }
+
     public struct Skipped: Error, CustomStringConvertible {
         public let description: String
     }

@@ -35,6 +35,13 @@ import Testing
         }
     }
 
+    @Test func aTimeOnADayTheCalendarLacksSaysSo() {
+        #expect(WhenText.refusal("2026-02-30 10:00") == "--at: 2026-02-30 is not a day of the calendar")
+        #expect(WhenText.refusal("2026-13-01 10:00") == "--at: 2026-13-01 is not a day of the calendar")
+        #expect(WhenText.refusal("tomorrow").hasPrefix("--at takes \"YYYY-MM-DD HH:MM\""))
+        #expect(WhenText.refusal("2026-02-28 25:00").hasPrefix("--at takes"))
+    }
+
     @Test func anOrdinaryWallTimeIsOneInstant() throws {
         let summer = try #require(LocalDateTime("2026-06-18 14:00"))
         #expect(summer.resolve(in: Self.newYork) == .unique(Self.utc("2026-06-18T18:00:00Z")))

@@ -1395,11 +1395,12 @@ extension BookingV1 {
             input: BookingV1.HoldRequest.descriptor, output: BookingV1.Hold.descriptor,
             serverStreaming: false, documentation: "Another hold_minutes from now, up to max_hold_minutes after the hold\nwas made. The holder only."
         )
-        /// Frees the slot at once. The holder (or booking staff).
+        /// Frees the slot at once. The holder (or booking staff). An expired hold
+        /// keeps nothing: FAILED_PRECONDITION, as for extending it.
         public static let releaseHold = MethodDescriptor(
             service: "bizing.booking.v1.Holds", name: "ReleaseHold",
             input: BookingV1.HoldRequest.descriptor, output: BookingV1.Hold.descriptor,
-            serverStreaming: false, documentation: "Frees the slot at once. The holder (or booking staff)."
+            serverStreaming: false, documentation: "Frees the slot at once. The holder (or booking staff). An expired hold\nkeeps nothing: FAILED_PRECONDITION, as for extending it."
         )
         public static let getHold = MethodDescriptor(
             service: "bizing.booking.v1.Holds", name: "GetHold",
@@ -1427,7 +1428,8 @@ extension BookingV1 {
         /// Another hold_minutes from now, up to max_hold_minutes after the hold
         /// was made. The holder only.
         func extendHold(_ request: BookingV1.HoldRequest, context: ServerCallContext) async throws -> BookingV1.Hold
-        /// Frees the slot at once. The holder (or booking staff).
+        /// Frees the slot at once. The holder (or booking staff). An expired hold
+        /// keeps nothing: FAILED_PRECONDITION, as for extending it.
         func releaseHold(_ request: BookingV1.HoldRequest, context: ServerCallContext) async throws -> BookingV1.Hold
         func getHold(_ request: BookingV1.HoldRequest, context: ServerCallContext) async throws -> BookingV1.Hold
         /// Turns a live hold into a booking on the slot it holds. The holder only.

@@ -94,6 +94,10 @@ public struct HoldsServer: BookingV1.HoldsService {
             guard row.stored == "active" else {
                 throw ContextStatus.failedPrecondition("the hold is \(row.stored) already")
             }
+            // Like extending and converting: an expired hold keeps nothing to release.
+            if row.hold.status == .expired {
+                throw ContextStatus.failedPrecondition("the hold expired at \(Self.instant(row.expiresAt)): it keeps the slot no longer, there is nothing to release")
+            }
             try environment.ledger.release(db, organizationID: caller.organization.id, referenceID: row.hold.id)
             try BookingTables.finishHold(db, id: row.hold.id, status: "released", bookingID: nil, now: now.date)
             return try Self.held(db, caller, request.holdId, now: now, mine: false).hold

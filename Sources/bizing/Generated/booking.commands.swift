@@ -67,7 +67,7 @@ extension GeneratedCommands {
         struct ReleaseHoldCommand: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "release-hold",
-                abstract: "Frees the slot at once. The holder (or booking staff).",
+                abstract: "Frees the slot at once. The holder (or booking staff). An expired hold keeps nothing: FAILED_PRECONDITION, as for extending it.",
                 discussion: "The request is a bizing.booking.v1.HoldRequest. The options set its fields; --data gives it whole as JSON, and the options then override its fields:\n- organization_id (string, --organization-id): The organization (its id: identity sessions who-am-i lists yours).\n- hold_id (string, --hold-id)\n\nPrints the bizing.booking.v1.Hold as JSON.")
 
             @Option(name: .customLong("organization-id"), help: ArgumentHelp("The organization (its id: identity sessions who-am-i lists yours).", valueName: "string"))

@@ -56,7 +56,7 @@ struct BookCommand: AsyncParsableCommand {
         }
         guard slot.service != nil else { throw ValidationError("--service is required (or --from-hold)") }
         guard let at else { throw ValidationError("--at is required (or --from-hold)") }
-        if WhenText(at) == nil { throw ValidationError("--at takes \(WhenText.expected), got '\(at)'") }
+        if WhenText(at) == nil { throw ValidationError(WhenText.refusal(at)) }
         if hold {
             let bookingFlags = [("--for", !people.isEmpty), ("--guest", !guest.isEmpty), ("--household", household != nil), ("--notes", notes != nil), ("--walk-in", walkIn)]
             if let (flag, _) = bookingFlags.first(where: \.1) { throw ValidationError("--hold keeps a slot only: give \(flag) when you book it (--from-hold)") }

@@ -55,7 +55,7 @@ struct RescheduleCommand: AsyncParsableCommand {
     @OptionGroup var booking: BookingChange
 
     func validate() throws {
-        if WhenText(at) == nil { throw ValidationError("--at takes \(WhenText.expected), got '\(at)'") }
+        if WhenText(at) == nil { throw ValidationError(WhenText.refusal(at)) }
     }
 
     func run() async throws {

@@ -92,6 +92,9 @@ import Testing
             #expect(late.code == .failedPrecondition && late.message.contains("expired"))
             let converted = try await h.failure(BookingV1.Holds.convertHold, convert, token: alice.token)
             #expect(converted.code == .failedPrecondition && converted.message.contains("expired"))
+            let released = try await h.failure(BookingV1.Holds.releaseHold, request, token: alice.token)
+            #expect(released.code == .failedPrecondition && released.message.contains("expired"))
+            #expect(try await h.holdCall(BookingV1.Holds.getHold, hold.id, in: w, token: alice.token).status == .expired)
             #expect(try await h.bookingOverlaps() == [])
             #expect(try await h.bookingCount(organizationID: w.org.id) == 1)
         }

@@ -25,7 +25,8 @@ extension BookingV1.Holds {
             try await connection.unary(BookingV1.Holds.extendHold.fullName, request, as: BookingV1.Hold.self, metadata: metadata, timeout: timeout)
         }
 
-        /// Frees the slot at once. The holder (or booking staff).
+        /// Frees the slot at once. The holder (or booking staff). An expired hold
+        /// keeps nothing: FAILED_PRECONDITION, as for extending it.
         public func releaseHold(_ request: BookingV1.HoldRequest, metadata: [MetadataEntry] = [], timeout: Duration? = nil) async throws -> BookingV1.Hold {
             try await connection.unary(BookingV1.Holds.releaseHold.fullName, request, as: BookingV1.Hold.self, metadata: metadata, timeout: timeout)
         }
