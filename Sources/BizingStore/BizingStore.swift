@@ -33,7 +33,7 @@ public final class BizingStore: Sendable {
     /// Decoded reference rows, trusted while their organization's epoch holds.
     public let references = ReferenceCache()
 
-    /// Copies the WAL into the database file beside the writer.
+    /// Copies the WAL into the database file beside the writer, after commits.
     private let checkpointer: Checkpointer
 
     private init(path: String, pool: DatabasePool, clock: any Clock, ids: IDGenerator, synchronous: SynchronousMode, checkpointer: Checkpointer) {
@@ -43,7 +43,7 @@ public final class BizingStore: Sendable {
         self.clock = clock
         self.ids = ids
         self.synchronous = synchronous
-        self.groupCommit = GroupCommit(pool: pool)
+        self.groupCommit = GroupCommit(pool: pool, committed: { [checkpointer] in checkpointer.committed() })
     }
 
     /// Opens (creating if missing) the database at `path`. A missing folder is
@@ -90,7 +90,7 @@ public final class BizingStore: Sendable {
             // GRDB sets synchronous = NORMAL on the writer when it turns WAL on;
             // the writer is the one connection that commits, so ours goes there.
             try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = \(synchronous.pragma)") }
-            // Checkpoints run beside the writer (Checkpointer), not in its commits.
+            // Checkpoints run beside the writer after its commits (Checkpointer), not in them.
             try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
             // Reader connections open lazily: open one now, so a file that is
             // not a database fails here rather than on the first call.

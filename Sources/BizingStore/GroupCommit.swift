@@ -39,9 +39,12 @@ final class GroupCommit: Sendable {
     private let waiting = Mutex<(jobs: [Job], draining: Bool)>(([], false))
     private let queue = DispatchQueue(label: "bizing.store.group-commit")
     private let pool: DatabasePool
+    /// Told of every commit (the WAL grew).
+    private let committed: @Sendable () -> Void
 
-    init(pool: DatabasePool) {
+    init(pool: DatabasePool, committed: @escaping @Sendable () -> Void = {}) {
         self.pool = pool
+        self.committed = committed
     }
 
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
@@ -107,6 +110,7 @@ final class GroupCommit: Sendable {
                     return .commit
                 }
             }
+            committed()
             for job in jobs { job.finish(nil) }
             return true
         } catch is BatchAborted {
