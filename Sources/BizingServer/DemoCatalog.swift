@@ -185,7 +185,7 @@ struct DemoCatalog {
                 C.BookableRequirement(kind: .venue, criteria: C.BookableCriteria(tags: ["yoga"]), count: 1),
             ],
             capacity: C.Capacity(type: .group, group: C.GroupCapacity(minParticipants: 3, maxParticipants: 18, autoCancelIfUnderMin: true, enableWaitlist: true)),
-            pricing: C.Pricing(basePrice: usd(2500)), reservation: C.ReservationSettings(enabled: true, holdMinutes: 10)),
+            pricing: C.Pricing(basePrice: usd(2500)), reservation: C.ReservationSettings(enabled: true, holdMinutes: 10, maxHoldMinutes: 20)),
             organizationID: organizationID)
         let sauna = try await catalog.serviceTemplate(C.ServiceTemplate(
             locationId: downtown.id, name: "Infrared Sauna Session", slug: "infrared-sauna-session", category: "sauna", tags: ["sauna", "rental"], type: .rental,

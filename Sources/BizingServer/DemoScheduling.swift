@@ -47,10 +47,11 @@ struct DemoScheduling {
             type: .timeOff, reason: "Dentist", allowOverride: false), organizationID: organizationID, bookableID: id(seeded.marco))
 
         try await scheduling.settings(S.Calendar(
-            // Classes at 07:15 and 08:15, 18:00 and 19:00: each fits with the studio's setup after opening and the class's buffer.
+            // Classes at 07:15 and 08:30, 18:00 and 19:15, Saturday 09:00: 75 minutes apart, so that
+            // the 60-minute class and its 15-minute buffer end before the next begins.
             weeklySchedule: C.WeeklyHours(days: hours([.monday, .wednesday, .friday], [("07:15", "10:00"), ("18:00", "21:00")])
                 + hours([.saturday], [("09:00", "11:00")])),
-            slotIntervalMinutes: 60), organizationID: organizationID, bookableID: id(seeded.lena))
+            slotIntervalMinutes: 75), organizationID: organizationID, bookableID: id(seeded.lena))
 
         if let room = seeded.rooms.last {
             try await scheduling.override(S.DateOverride(date: today.adding(days: 10).text, type: .closed, reason: "Floor refinishing"),
